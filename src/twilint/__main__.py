@@ -1,0 +1,3 @@
+from twilint.cli import main
+
+main()

@@ -1,0 +1,299 @@
+"""Applying fixes: byte-range splices, bounded passes, validation, atomic writes.
+
+Nothing is written unless the fixed file (1) re-parses with no new syntax errors, (2) reaches a
+fixed point (one more pass changes nothing), and (3) for JavaScript, passes a strict check (V8
+through ``node`` when it is on PATH, else esprima-fork) whenever the original did.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from twilint.model import SAFE, Diagnostic, Edit
+from twilint.sources.text import encode
+
+MAX_PASSES = 10
+
+
+@dataclass
+class FixOutcome:
+    file: object  # the original SourceFile
+    new: object | None = None  # the fixed SourceFile, None when nothing (valid) changed
+    applied: list[Diagnostic] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (rule, reason)
+
+    @property
+    def changed(self) -> bool:
+        return self.new is not None and self.new.data != self.file.data
+
+
+def applicable(d: Diagnostic, unsafe: bool) -> bool:
+    return d.fix is not None and (d.fix.safety == SAFE or unsafe)
+
+
+def apply_edits(data: bytes, edits: list[Edit], newline: bytes = b"\n") -> bytes:
+    """Apply non-overlapping edits back to front."""
+    out = data
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = e.text
+        if newline != b"\n" and b"\n" in text:
+            text = text.replace(b"\r\n", b"\n").replace(b"\n", newline)
+        out = out[: e.start] + text + out[e.end :]
+    return out
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] == a[1] or b[0] == b[1]:
+        return a[0] <= b[1] and b[0] <= a[1]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def choose(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Fixes that do not overlap each other, first come first served; the rest wait a pass."""
+    chosen: list[Diagnostic] = []
+    spans: list[tuple[int, int]] = []
+    for d in sorted(diags, key=lambda d: (d.fix.span, d.rule)):
+        edit_spans = [(e.start, e.end) for e in d.fix.edits]
+        if any(_overlaps(s, t) for s in edit_spans for t in spans):
+            continue
+        # edits of one fix must not overlap each other either
+        if any(_overlaps(s, t) for i, s in enumerate(edit_spans) for t in edit_spans[i + 1 :]):
+            continue
+        chosen.append(d)
+        spans.extend(edit_spans)
+    return chosen
+
+
+def syntax_problems(file) -> int | None:
+    """How broken a file is: a count of problems, None when it cannot be judged."""
+    if not file.ok:
+        return None
+    if file.kind in ("js", "ts"):
+        return len(file.js.problems)
+    if file.kind == "env":
+        return len(file.env.problems)
+    if file.kind in ("package.json", "serverless-config", "deployinfo", "legacy-config", "lockfile"):
+        if file.kind == "lockfile" and file.path.name == "yarn.lock":
+            return 0
+        return 1 if file.value_error is not None else 0
+    return 0
+
+
+def regressed(old, new) -> str | None:
+    a, b = syntax_problems(old), syntax_problems(new)
+    if a is None or b is None:
+        return None
+    if b > a:
+        if new.kind in ("js", "ts") and new.js.problems:
+            p = new.js.problems[0]
+            line, col = new.lines.line_col(p.offset)
+            return f"the fix would introduce a syntax error at {line}:{col}: {p.message}"
+        err = new.value_error if new.kind not in ("js", "ts", "env") else None
+        if err is not None:
+            line, col = new.lines.line_col(err.offset)
+            return f"the fix would break the file at {line}:{col}: {err.message}"
+        return "the fix would introduce a syntax error"
+    return None
+
+
+def fix_file(file, relint, unsafe: bool) -> FixOutcome:
+    """Fix one file in bounded passes. ``relint(source_file)`` returns its diagnostics."""
+    out = FixOutcome(file)
+    current = file
+    project = file.project
+    refused_keys: set[tuple[str, int, int]] = set()
+    try:
+        for _ in range(MAX_PASSES):
+            diags = [
+                d for d in relint(current)
+                if applicable(d, unsafe) and (d.rule, d.start, d.end) not in refused_keys
+            ]
+            if not diags:
+                break
+            chosen = choose(diags)
+            cand = _apply(current, chosen)
+            problem = regressed(current, cand) if cand is not None else None
+            if problem is not None:
+                # Find the culprits one fix at a time; keep the fixes that are fine.
+                good = []
+                for d in chosen:
+                    single = _apply(current, [d])
+                    p = regressed(current, single) if single is not None else None
+                    if p is None and single is not None:
+                        good.append(d)
+                    else:
+                        out.refused.append((d.rule, p or "the fix changes nothing"))
+                        refused_keys.add((d.rule, d.start, d.end))
+                chosen = good
+                cand = _apply(current, chosen) if chosen else None
+                if cand is not None and regressed(current, cand) is not None:
+                    for d in chosen:
+                        out.refused.append((d.rule, "the fixes together would break the file"))
+                    cand = None
+            if cand is None or cand.data == current.data:
+                break
+            out.applied.extend(chosen)
+            current = cand
+            project.replace(current)
+        else:
+            remaining = [d for d in relint(current) if applicable(d, unsafe)]
+            if remaining:
+                rules = sorted({d.rule for d in remaining})
+                for r in rules:
+                    out.refused.append((r, f"fixes did not converge after {MAX_PASSES} passes; nothing written"))
+                out.applied = []
+                return out
+    finally:
+        project.replace(file)
+    if current is not file and current.data != file.data:
+        out.new = current
+    return out
+
+
+def _apply(current, chosen: list[Diagnostic]):
+    if not chosen:
+        return None
+    edits = [e for d in chosen for e in d.fix.edits]
+    data = apply_edits(current.data, edits, current.text_info.newline)
+    return current.with_data(data)
+
+
+# -- strict JavaScript validation -----------------------------------------------------------
+
+_NODE_CHECK = r"""
+const vm = require('vm');
+const Module = require('module');
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (c) => { input += c; });
+process.stdin.on('end', () => {
+  const items = JSON.parse(input);
+  const out = items.map(({ src, module }) => check(src, module));
+  process.stdout.write(JSON.stringify(out));
+});
+function stripHashbang(src) { return src.startsWith('#!') ? '//' + src.slice(2) : src; }
+function check(src, module) {
+  src = stripHashbang(src);
+  let first = null;
+  if (!module) {
+    try { new vm.Script(Module.wrap(src), { filename: 'fixed.js' }); return null; }
+    catch (e) { if (!(e instanceof SyntaxError)) return null; first = e.message; }
+  }
+  if (typeof vm.SourceTextModule === 'function') {
+    try { new vm.SourceTextModule(src); return null; }
+    catch (e) { if (!(e instanceof SyntaxError)) return null; return first || e.message; }
+  }
+  return first || 'SyntaxError';
+}
+"""
+
+
+def _strict_errors_node(node: str, sources: list[tuple[str, bool]]) -> list[str | None] | None:
+    import json
+
+    payload = json.dumps([{"src": s, "module": m} for s, m in sources])
+    try:
+        res = subprocess.run(
+            [node, "--experimental-vm-modules", "--no-warnings", "-e", _NODE_CHECK],
+            input=payload.encode("utf-8"),
+            capture_output=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if res.returncode != 0:
+        return None
+    try:
+        return json.loads(res.stdout.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+def _strict_errors_esprima(sources: list[tuple[str, bool]]) -> list[str | None]:
+    import esprima
+
+    out: list[str | None] = []
+    for src, module in sources:
+        if src.startswith("#!"):
+            src = "//" + src[2:]
+        err = None
+        attempts = [(esprima.parseModule, src)] if module else [
+            # CommonJS: the module wrapper makes a top-level `return` legal, as in Node
+            (esprima.parseScript, "(function (exports, require, module, __filename, __dirname) {" + src + "\n})"),
+            (esprima.parseModule, src),
+        ]
+        for parse, text in attempts:
+            try:
+                parse(text)
+                err = None
+                break
+            except RecursionError:
+                err = "nested too deeply to check"
+            except Exception as exc:  # esprima raises its own Error class
+                err = str(exc)
+        out.append(err)
+    return out
+
+
+def strict_validate(pairs: list[tuple[bytes, bytes, bool]]) -> list[str | None]:
+    """For each (old, new, is_module), the strict-check error that ``new`` introduces, if any.
+
+    One ``node`` process checks the whole batch; without node, esprima-fork does.
+    """
+    if not pairs:
+        return []
+    sources: list[tuple[str, bool]] = []
+    for old, new, module in pairs:
+        sources.append((old.decode("utf-8"), module))
+        sources.append((new.decode("utf-8"), module))
+    node = os.environ.get("TWILINT_NODE") or shutil.which("node")
+    if os.environ.get("TWILINT_NO_NODE"):
+        node = None
+    results = _strict_errors_node(node, sources) if node else None
+    if results is None:
+        results = _strict_errors_esprima(sources)
+    out: list[str | None] = []
+    for i in range(len(pairs)):
+        old_err, new_err = results[2 * i], results[2 * i + 1]
+        out.append(new_err if new_err and not old_err else None)
+    return out
+
+
+def strict_checker_name() -> str:
+    if os.environ.get("TWILINT_NO_NODE"):
+        return "esprima-fork"
+    return "node" if (os.environ.get("TWILINT_NODE") or shutil.which("node")) else "esprima-fork"
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, data: bytes, info) -> None:
+    """Write ``data`` (UTF-8 buffer) back in the file's own encoding, BOM and mode, atomically:
+    a temporary file in the same folder, fsync, then rename over the original."""
+    target = Path(os.path.realpath(path))
+    payload = encode(data, info)
+    st = os.stat(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".twilint-tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, st.st_mode & 0o7777)
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except (PermissionError, AttributeError):
+            pass
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,129 @@
+"""The data every part of twilint shares: severities, diagnostics, fixes and the rule interface."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from twilint.project import Project, SourceFile
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+@dataclass(slots=True, frozen=True)
+class Edit:
+    """Replace bytes ``[start, end)`` of the file's UTF-8 buffer with ``text``."""
+
+    start: int
+    end: int
+    text: bytes
+
+    @classmethod
+    def replace(cls, start: int, end: int, text: str) -> "Edit":
+        return cls(start, end, text.encode("utf-8"))
+
+
+@dataclass(slots=True)
+class Fix:
+    edits: list[Edit]
+    description: str
+    safety: str = SAFE
+    reason: str | None = None  # why a fix is unsafe
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return min(e.start for e in self.edits), max(e.end for e in self.edits)
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    rule: str
+    message: str
+    file: "SourceFile"
+    start: int
+    end: int
+    severity: Severity
+    fix: Fix | None = None
+    # Filled in by the engine from the file's line index.
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+    @property
+    def path(self):
+        return self.file.path
+
+    def sort_key(self):
+        return (str(self.file.path), self.line, self.column, self.rule, self.message)
+
+
+class Rule:
+    """Base class of every rule. One rule a module under ``twilint.rules``.
+
+    The module docstring is the rule's documentation (sections: What it does, Why, Example,
+    Use instead, Fix safety).
+    """
+
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str]
+    # None, "safe" or "unsafe": the best safety level its fixes can have.
+    fixable: ClassVar[str | None] = None
+    # The kinds of file the rule reads (see ``SourceFile.kind``): the engine only calls
+    # ``check_file`` for these, and the cache keys on them.
+    file_kinds: ClassVar[frozenset[str]] = frozenset()
+    # For the docs test: where the rule's examples go in a minimal project.
+    example_path: ClassVar[str] = "functions/example.js"
+    docs: ClassVar[str] = ""
+
+    def check_file(self, ctx: "RuleContext", file: "SourceFile") -> Iterable[Diagnostic]:
+        return ()
+
+    def check_project(self, ctx: "RuleContext", project: "Project") -> Iterable[Diagnostic]:
+        return ()
+
+
+@dataclass
+class RuleContext:
+    """What a rule gets besides the file: the rule itself, its effective severity, the facts."""
+
+    rule: Rule
+    severity: Severity
+    facts: object  # twilint.facts.Facts
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(
+        self,
+        file: "SourceFile",
+        start: int,
+        end: int,
+        message: str,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        sev = self.severity if severity is None else min(severity, self.severity)
+        d = Diagnostic(self.rule.name, message, file, start, end, sev, fix)
+        self.diagnostics.append(d)
+        return d

@@ -1,0 +1,621 @@
+"""Projects and their files: discovery, roles, and sources parsed once and shared."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from twilint.config import Config, ConfigError, glob_match, load_toml, from_mapping
+from twilint.sources.text import DecodeError, LineIndex, TextInfo, decode
+from twilint.sources.values import Value, ValueSyntaxError
+
+# Folders never entered while discovering (build output is handled separately, see below).
+SKIP_DIRS = {
+    "node_modules", ".git", ".hg", ".svn", "bower_components", ".venv", "venv", "__pycache__",
+    ".cache", ".pytest_cache", ".idea", ".vscode", ".twilint_cache", ".yarn", ".pnpm-store",
+}
+BUILD_DIRS = {
+    "dist", "build", "out", ".build", "coverage", ".next", ".nuxt", ".serverless", ".netlify",
+    ".vercel", ".turbo", ".output", "tmp", ".tmp",
+}
+
+# cosmiconfig('twilioserverless') search order; package.json only counts when it has the key.
+SERVERLESS_CONFIG_NAMES = (
+    ".twilioserverlessrc",
+    ".twilioserverlessrc.json",
+    ".twilioserverlessrc.yaml",
+    ".twilioserverlessrc.yml",
+    ".twilioserverlessrc.js",
+    ".twilioserverlessrc.cjs",
+    "twilioserverless.config.js",
+    "twilioserverless.config.cjs",
+)
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
+ROOT_FILES = {
+    "package.json": "package.json",
+    ".twiliodeployinfo": "deployinfo",
+    ".twilio-functions": "legacy-config",
+    ".nvmrc": "nvmrc",
+    **{n: "lockfile" for n in LOCKFILES},
+    **{n: "serverless-config" for n in SERVERLESS_CONFIG_NAMES},
+}
+SCRIPT_KINDS = {".js": "js", ".cjs": "js", ".mjs": "js", ".jsx": "js", ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "ts"}
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MINIFIED_LINE = 5000
+
+# Dependencies that say "this is a Twilio Functions project".
+TWILIO_STRONG_DEPS = {
+    "@twilio/runtime-handler", "twilio-run", "@twilio-labs/serverless-runtime-types",
+    "@twilio-labs/plugin-serverless", "twilio-flex-token-validator", "@twilio/serverless-api",
+}
+# Dependencies of other serverless platforms (Lambda-style handlers).
+OTHER_PLATFORM_DEPS = {
+    "netlify-lambda", "@netlify/functions", "netlify-cli", "aws-lambda", "@types/aws-lambda",
+    "serverless", "@vercel/node", "@architect/functions", "claudia", "aws-serverless-express",
+}
+OTHER_PLATFORM_FILES = ("netlify.toml", "serverless.yml", "serverless.yaml", "vercel.json", "template.yaml", "samconfig.toml")
+
+
+class InputError(Exception):
+    """A file could not be read at all (permission, loop, not a file)."""
+
+
+def file_kind(name: str) -> str | None:
+    if name in ROOT_FILES:
+        return ROOT_FILES[name]
+    if name == ".env" or name.startswith(".env."):
+        return "env"
+    ext = os.path.splitext(name)[1].lower()
+    return SCRIPT_KINDS.get(ext)
+
+
+def visibility_of(name: str) -> str:
+    stem = name.rsplit("/", 1)[-1]
+    if ".protected." in stem:
+        return "protected"
+    if ".private." in stem:
+        return "private"
+    return "public"
+
+
+class SourceFile:
+    """One file of a project. Read, decoded and parsed lazily, at most once."""
+
+    def __init__(self, path: Path, project: "Project", kind: str, role: str, data: bytes | None = None):
+        self.path = path
+        self.project = project
+        self.kind = kind
+        self.role = role  # function | asset | project | other
+        self.rel = path.relative_to(project.root).as_posix() if project.root in path.parents or path == project.root else path.name
+        self.visibility = visibility_of(self.rel)
+        self._data = data
+        self._info: TextInfo | None = None
+        self.read_error: str | None = None
+        self.decode_error: DecodeError | None = None
+        self._raw: bytes | None = None
+
+    def __repr__(self) -> str:
+        return f"SourceFile({self.rel!r}, kind={self.kind}, role={self.role})"
+
+    # -- reading ---------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self._data is not None or self.read_error or self.decode_error:
+            return
+        try:
+            st = os.stat(self.path)
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("not a regular file")
+            if st.st_size > MAX_FILE_BYTES:
+                raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped")
+            with open(self.path, "rb") as fh:
+                raw = fh.read()
+        except InputError as exc:
+            self.read_error = str(exc)
+            return
+        except OSError as exc:
+            self.read_error = f"cannot read file: {exc.strerror or exc}"
+            return
+        self._raw = raw
+        try:
+            self._data, self._info = decode(raw)
+        except DecodeError as exc:
+            self.decode_error = exc
+
+    @property
+    def ok(self) -> bool:
+        self._load()
+        return self._data is not None
+
+    @property
+    def data(self) -> bytes:
+        self._load()
+        return self._data if self._data is not None else b""
+
+    @property
+    def raw(self) -> bytes:
+        self._load()
+        return self._raw if self._raw is not None else self.data
+
+    @property
+    def text_info(self) -> TextInfo:
+        self._load()
+        if self._info is None:
+            from twilint.sources.text import detect_newline
+
+            self._info = TextInfo(newline=detect_newline(self.data))
+        return self._info
+
+    @cached_property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        if self._data is None and self._raw is not None:
+            return LineIndex(self._raw)
+        return LineIndex(self.data)
+
+    def with_data(self, data: bytes) -> "SourceFile":
+        """The same file with new contents (used while fixing)."""
+        f = SourceFile(self.path, self.project, self.kind, self.role, data)
+        f._info = self.text_info
+        return f
+
+    # -- parsing ---------------------------------------------------------------------------
+    @cached_property
+    def js(self):
+        """The tree-sitter tree of a JS/TS file (None when the file cannot be read)."""
+        if not self.ok or self.kind not in ("js", "ts"):
+            return None
+        from twilint.sources.js import SCRIPT_EXTENSIONS, parse_script
+
+        lang = SCRIPT_EXTENSIONS.get(self.path.suffix.lower(), "javascript")
+        return parse_script(self.data, lang)
+
+    @cached_property
+    def value(self) -> Value | None:
+        """The parsed data of a JSON/JSON5/YAML/JS config file, or None if it does not parse."""
+        try:
+            return self._parse_value()
+        except ValueSyntaxError:
+            return None
+
+    @cached_property
+    def value_error(self) -> ValueSyntaxError | None:
+        try:
+            self._parse_value()
+        except ValueSyntaxError as exc:
+            return exc
+        return None
+
+    def _parse_value(self) -> Value | None:
+        cache = self.__dict__.setdefault("_value_cache", {})
+        if "v" in cache:
+            if isinstance(cache["v"], ValueSyntaxError):
+                raise cache["v"]
+            return cache["v"]
+        try:
+            v = self._parse_value_uncached()
+        except ValueSyntaxError as exc:
+            cache["v"] = exc
+            raise
+        except RecursionError:
+            exc = ValueSyntaxError("nested too deeply", 0)
+            cache["v"] = exc
+            raise exc from None
+        cache["v"] = v
+        return v
+
+    def _parse_value_uncached(self) -> Value | None:
+        if not self.ok:
+            return None
+        name = self.path.name
+        data = self.data
+        if self.kind in ("package.json", "deployinfo", "legacy-config") or name.endswith(".json") and self.kind == "lockfile":
+            if self.kind == "legacy-config":
+                from twilint.sources.json5 import parse_json5
+
+                return parse_json5(data)
+            from twilint.sources.jsonvalues import parse_json
+
+            return parse_json(data)
+        if self.kind == "serverless-config":
+            if name.endswith((".yaml", ".yml")):
+                from twilint.sources.yaml_values import parse_yaml
+
+                return parse_yaml(data)
+            if name.endswith((".js", ".cjs")):
+                from twilint.sources.jsconfig import parse_js_config
+
+                return parse_js_config(data)
+            from twilint.sources.json5 import parse_json5
+
+            return parse_json5(data)
+        if self.kind == "lockfile" and name.endswith(".yaml"):
+            from twilint.sources.yaml_values import parse_yaml
+
+            return parse_yaml(data)
+        return None
+
+    @cached_property
+    def env(self):
+        if not self.ok or self.kind != "env":
+            return None
+        from twilint.sources.dotenv import parse_env
+
+        return parse_env(self.data)
+
+    @cached_property
+    def suppressions(self):
+        from twilint.suppress import Suppressions
+
+        return Suppressions.for_file(self)
+
+    @cached_property
+    def is_minified(self) -> bool:
+        if self.path.name.endswith((".min.js", ".bundle.js")):
+            return True
+        data = self.data
+        if len(data) < MINIFIED_LINE:
+            return False
+        longest = max((len(line) for line in data.split(b"\n")), default=0)
+        lines = data.count(b"\n") + 1
+        return longest > MINIFIED_LINE and len(data) / lines > 200
+
+
+@dataclass
+class Project:
+    root: Path
+    config: Config
+    functions_dirs: list[Path] = field(default_factory=list)
+    assets_dirs: list[Path] = field(default_factory=list)
+    files: dict[Path, SourceFile] = field(default_factory=dict)
+    # The Serverless Toolkit config file, if any (also package.json#twilioserverless).
+    serverless_config_file: SourceFile | None = None
+    # True when the deployed functionsFolder is build output and twilint lints the sources.
+    bundled: bool = False
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    # The files to report on: walked or named on the command line. Other files (package.json
+    # when only a function was named, say) are read for context only.
+    targets: set[Path] = field(default_factory=set)
+    config_error: ConfigError | None = None
+
+    # -- files -----------------------------------------------------------------------------
+    def file(self, name: str) -> SourceFile | None:
+        return self.files.get(self.root / name)
+
+    @property
+    def package_json(self) -> SourceFile | None:
+        return self.file("package.json")
+
+    def lockfiles(self) -> list[SourceFile]:
+        return [f for n in LOCKFILES if (f := self.file(n)) is not None]
+
+    def replace(self, new: SourceFile) -> None:
+        self.files[new.path] = new
+
+    # -- package.json ----------------------------------------------------------------------
+    def dependencies(self, field_name: str = "dependencies") -> Value | None:
+        pj = self.package_json
+        if pj is None or pj.value is None:
+            return None
+        deps = pj.value.get(field_name)
+        return deps if deps is not None and deps.kind == "object" else None
+
+    def dependency_names(self) -> set[str]:
+        names: set[str] = set()
+        for f in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+            d = self.dependencies(f)
+            if d is not None:
+                names.update(d.keys())
+        return names
+
+    # -- serverless config -----------------------------------------------------------------
+    @property
+    def serverless_config(self) -> Value | None:
+        f = self.serverless_config_file
+        if f is None:
+            return None
+        if f.kind == "package.json":
+            return f.value.get("twilioserverless") if f.value is not None else None
+        return f.value
+
+    # -- what kind of project --------------------------------------------------------------
+    @cached_property
+    def twilio_evidence(self) -> str:
+        """"strong", "weak", "none" or "other-platform"."""
+        if self.serverless_config_file is not None or (self.root / ".twiliodeployinfo").exists() or (
+            self.root / ".twilio-functions"
+        ).exists():
+            return "strong"
+        deps = self.dependency_names()
+        if deps & TWILIO_STRONG_DEPS:
+            return "strong"
+        if deps & OTHER_PLATFORM_DEPS or any((self.root / n).exists() for n in OTHER_PLATFORM_FILES):
+            return "other-platform"
+        if "twilio" in deps:
+            return "weak"
+        # Twilio globals in the function code are evidence too.
+        for f in self.files.values():
+            if f.role == "function" and f.kind in ("js", "ts") and f.ok:
+                d = f.data
+                if b"Runtime." in d or b"Twilio." in d or b"getTwilioClient" in d:
+                    return "weak"
+        return "none"
+
+    @property
+    def is_twilio(self) -> bool:
+        return self.twilio_evidence in ("strong", "weak")
+
+    def is_function_file(self, f: SourceFile) -> bool:
+        return f.role == "function" and f.kind in ("js", "ts")
+
+
+# -- discovery ------------------------------------------------------------------------------
+
+
+def is_project_root(d: Path, names: set[str] | None = None) -> bool:
+    try:
+        names = names if names is not None else set(os.listdir(d))
+    except OSError:
+        return False
+    if "package.json" in names:
+        return True
+    return any(n in names for n in SERVERLESS_CONFIG_NAMES)
+
+
+def find_enclosing_root(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` that is a project root."""
+    d = path if path.is_dir() else path.parent
+    fallback = None
+    for cand in (d, *d.parents):
+        if cand.name == "node_modules":
+            return None
+        if is_project_root(cand):
+            return cand
+        if fallback is None and (cand / "functions").is_dir() and cand.name not in ("src",):
+            fallback = cand
+    return fallback
+
+
+def load_project_config(root: Path) -> tuple[Config, ConfigError | None]:
+    toml = root / "twilint.toml"
+    if toml.is_file():
+        try:
+            return load_toml(toml), None
+        except ConfigError as exc:
+            return Config(), exc
+    pj = root / "package.json"
+    if pj.is_file():
+        try:
+            raw = pj.read_bytes()
+            if b'"twilint"' in raw:
+                import json
+
+                text = raw.decode("utf-8-sig")
+                data = json.loads(text)
+                if isinstance(data, dict) and "twilint" in data:
+                    return from_mapping(data["twilint"], pj, text), None
+        except ConfigError as exc:
+            return Config(), exc
+        except (OSError, ValueError):
+            pass  # package.json problems are reported by the parse-error rule
+    return Config(), None
+
+
+class Discovery:
+    """Finds projects and their files under the given paths."""
+
+    def __init__(self, extra_config: Config | None = None, respect_excludes: bool = True):
+        self.projects: dict[Path, Project] = {}
+        self.missing: list[Path] = []
+        self.respect_excludes = respect_excludes
+
+    def project_for(self, root: Path) -> Project:
+        p = self.projects.get(root)
+        if p is None:
+            cfg, err = load_project_config(root)
+            p = Project(root=root, config=cfg, config_error=err)
+            self._setup(p)
+            self.projects[root] = p
+        return p
+
+    # -- layout ----------------------------------------------------------------------------
+    def _setup(self, p: Project) -> None:
+        root = p.root
+        # Serverless Toolkit config (cosmiconfig order: package.json first when it has the key).
+        pj = root / "package.json"
+        if pj.is_file():
+            self._add(p, pj, "package.json", "project")
+            try:
+                if b'"twilioserverless"' in pj.read_bytes():
+                    f = p.files[pj]
+                    if f.value is not None and f.value.get("twilioserverless") is not None:
+                        p.serverless_config_file = f
+            except OSError:
+                pass
+        try:
+            names = sorted(os.listdir(root))
+        except OSError:
+            names = []
+        for n in names:
+            kind = file_kind(n)
+            if kind is None or kind in ("js", "ts") or n == "package.json":
+                continue
+            path = root / n
+            if path.is_dir():
+                continue
+            self._add(p, path, kind, "project")
+        if p.serverless_config_file is None:
+            for n in SERVERLESS_CONFIG_NAMES:
+                f = p.files.get(root / n)
+                if f is not None:
+                    p.serverless_config_file = f
+                    break
+        cfg = p.serverless_config
+        fn_folder = _str_key(cfg, "functionsFolder")
+        as_folder = _str_key(cfg, "assetsFolder")
+        p.functions_dirs = self._pick_dirs(p, fn_folder, ("functions", "src/functions", "src"))
+        p.assets_dirs = self._pick_dirs(p, as_folder, ("assets", "src/assets", "static"))
+        # 'src' is only the functions folder when the project has no other; never both.
+        if p.functions_dirs and p.functions_dirs[0].name == "src":
+            p.assets_dirs = [d for d in p.assets_dirs if root / "src" not in d.parents]
+
+    def _pick_dirs(self, p: Project, configured: str | None, defaults: tuple[str, ...]) -> list[Path]:
+        root = p.root
+        if configured:
+            cdir = (root / configured).resolve() if not os.path.isabs(configured) else Path(configured)
+            rel_parts = Path(configured).parts
+            in_build = any(part in BUILD_DIRS for part in rel_parts)
+            if in_build:
+                # The deployed folder is build output: lint the sources instead.
+                p.bundled = True
+                src = [root / d for d in defaults if (root / d).is_dir() and root / d != cdir]
+                if src:
+                    return src[:1]
+            if cdir.is_dir():
+                return [cdir]
+            return [cdir]
+        for d in defaults:
+            if (root / d).is_dir():
+                return [root / d]
+        return []
+
+    def _add(self, p: Project, path: Path, kind: str, role: str) -> SourceFile:
+        f = p.files.get(path)
+        if f is None:
+            f = SourceFile(path, p, kind, role)
+            p.files[path] = f
+        return f
+
+    # -- walking ---------------------------------------------------------------------------
+    def add_path(self, path: Path) -> None:
+        path = Path(os.path.abspath(path))
+        if not os.path.lexists(path):
+            self.missing.append(path)
+            return
+        if path.is_dir():
+            root = find_enclosing_root(path)
+            if root is not None and (root == path or root in path.parents):
+                self._walk_project_tree(path, root)
+            else:
+                self._walk_project_tree(path, None)
+        else:
+            self.add_file(path, explicit=True)
+
+    def add_file(self, path: Path, explicit: bool = False) -> None:
+        root = find_enclosing_root(path)
+        if root is None:
+            if explicit and file_kind(path.name) in ("js", "ts"):
+                # A loose script with no project: nothing platform-specific to check.
+                return
+            return
+        p = self.project_for(root)
+        rel = path.relative_to(root).as_posix()
+        parts = Path(rel).parts[:-1]
+        if any(part in SKIP_DIRS for part in parts):
+            return
+        if any(part in BUILD_DIRS for part in parts) and not self._is_configured_dir(p, path.parent):
+            return
+        if self.respect_excludes and p.config.excluded(rel):
+            p.skipped.append((path, "excluded by config"))
+            return
+        self._classify_and_add(p, path)
+
+    def _classify_and_add(self, p: Project, path: Path) -> None:
+        if path in p.files:
+            p.targets.add(path)
+            return
+        kind = file_kind(path.name)
+        in_fn = any(d == path.parent or d in path.parents for d in p.functions_dirs)
+        in_as = any(d == path.parent or d in path.parents for d in p.assets_dirs)
+        if in_fn:
+            role = "function"
+        elif in_as:
+            role = "asset"
+        elif path.parent == p.root:
+            role = "project"
+        else:
+            role = "other"
+        if kind is None:
+            if role == "asset":
+                kind = "asset"
+            else:
+                return
+        if role == "other" and kind in ("js", "ts"):
+            return  # scripts, tests, tooling: not deployed code
+        f = SourceFile(path, p, kind, role)
+        p.files[path] = f
+        p.targets.add(path)
+
+    def _walk_project_tree(self, start: Path, root: Path | None) -> None:
+        current = self.project_for(root) if root is not None else None
+        stack: list[tuple[Path, Project | None]] = [(start, current)]
+        seen: set[tuple[int, int]] = set()
+        while stack:
+            d, proj = stack.pop()
+            try:
+                st = os.stat(d)
+            except OSError:
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                entries = list(os.scandir(d))
+            except OSError as exc:
+                if proj is not None:
+                    proj.skipped.append((d, f"cannot read folder: {exc.strerror or exc}"))
+                continue
+            names = {e.name for e in entries}
+            if proj is None or d != proj.root and is_project_root(d, names):
+                if is_project_root(d, names) or (proj is None and "functions" in names):
+                    proj = self.project_for(d)
+            if proj is not None:
+                rel = d.relative_to(proj.root).as_posix() if d != proj.root else ""
+                if rel and self.respect_excludes and proj.config.excluded(rel):
+                    proj.skipped.append((d, "excluded by config"))
+                    continue
+            for e in sorted(entries, key=lambda e: e.name):
+                try:
+                    is_dir = e.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if e.name in SKIP_DIRS:
+                        continue
+                    if e.name in BUILD_DIRS and not self._is_configured_dir(proj, Path(e.path)):
+                        continue
+                    stack.append((Path(e.path), proj))
+                    continue
+                if proj is None:
+                    continue
+                path = Path(e.path)
+                rel = path.relative_to(proj.root).as_posix()
+                if self.respect_excludes and proj.config.excluded(rel):
+                    proj.skipped.append((path, "excluded by config"))
+                    continue
+                self._classify_and_add(proj, path)
+
+    def _is_configured_dir(self, proj: Project | None, d: Path) -> bool:
+        if proj is None or proj.bundled:
+            return False
+        return any(x == d or d in x.parents for x in proj.functions_dirs + proj.assets_dirs)
+
+
+def _str_key(cfg: Value | None, key: str) -> str | None:
+    if cfg is None or cfg.kind != "object":
+        return None
+    v = cfg.get(key)
+    return v.data if v is not None and v.kind == "string" and v.data else None
+
+
+def discover(paths: list[Path], respect_excludes: bool = True) -> Discovery:
+    d = Discovery(respect_excludes=respect_excludes)
+    for p in paths:
+        d.add_path(p)
+    return d

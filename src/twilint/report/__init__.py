@@ -1,0 +1,41 @@
+"""Reporters: turn a :class:`RunResult` into text or JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from twilint.model import Diagnostic, Severity
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fixed: list[Diagnostic] = field(default_factory=list)  # diagnostics whose fix was applied
+    refused: list[tuple[Path, str, str]] = field(default_factory=list)  # (path, rule, reason)
+    changed_files: list[Path] = field(default_factory=list)
+    diffs: list[tuple[Path, str]] = field(default_factory=list)  # --diff: (path, unified diff)
+    files_checked: int = 0
+    projects: list = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # config and usage errors (exit 2)
+    unsafe_fixes: bool = False
+    mode: str = "check"  # check | fix | diff
+
+    def counts(self) -> dict[str, int]:
+        c = {"error": 0, "warning": 0, "info": 0}
+        for d in self.diagnostics:
+            c[d.severity.label] += 1
+        return c
+
+    def fixable(self, unsafe: bool) -> int:
+        from twilint.fixes import applicable
+
+        return sum(1 for d in self.diagnostics if applicable(d, unsafe))
+
+    def fixable_only_unsafe(self) -> int:
+        return sum(1 for d in self.diagnostics if d.fix is not None and d.fix.safety != "safe")
+
+
+def fail_level(name: str) -> Severity:
+    return Severity.parse(name)

@@ -1,0 +1,125 @@
+"""Human output: ``path:line:col: severity[rule] message``, a code frame and a summary."""
+
+from __future__ import annotations
+
+from twilint.engine import display_path
+from twilint.report import RunResult
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+
+
+def render(result: RunResult, out, color: bool, quiet: bool, statistics: bool, show_frames: bool = True) -> None:
+    diags = sorted(result.diagnostics, key=lambda d: d.sort_key())
+    if not diags and not result.refused and not result.errors and (quiet or not statistics) and result.mode != "fix":
+        if not quiet:
+            out.write(_summary_plain(result) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, color_system="auto" if color else None, no_color=not color,
+                      highlight=False, soft_wrap=True, force_terminal=color or None, width=200)
+    for err in result.errors:
+        console.print(Text(err, style="bold red"))
+    if statistics:
+        _statistics(console, result)
+    else:
+        for d in diags:
+            if quiet and d.severity.label == "info":
+                continue
+            _diagnostic(console, d, show_frames and not quiet)
+    for path, rule, reason in result.refused:
+        console.print(Text.assemble((f"{display_path(path)}: ", "bold"), ("fix not applied ", "bold red"),
+                                    (f"[{rule}]", "dim"), f" {reason}"))
+    if not quiet:
+        console.print(Text(_summary_plain(result), style="bold"))
+
+
+def render_diff_summary(result: RunResult, out) -> None:
+    for path, rule, reason in result.refused:
+        out.write(f"{display_path(path)}: fix not applied [{rule}] {reason}\n")
+    for err in result.errors:
+        out.write(err + "\n")
+    out.write(_summary_plain(result) + "\n")
+
+
+def _diagnostic(console, d, frame: bool) -> None:
+    from rich.text import Text
+
+    sev = d.severity.label
+    head = Text.assemble(
+        (f"{display_path(d.path)}:{d.line}:{d.column}", "bold"),
+        ": ",
+        (sev, SEVERITY_STYLE[sev]),
+        (f"[{d.rule}]", "cyan"),
+        " ",
+        d.message,
+    )
+    console.print(head)
+    if not frame or not d.file.ok:
+        return
+    lines = d.file.lines
+    width = len(str(d.line + 1))
+    for ln in range(max(1, d.line - 1), min(lines.line_count, d.line + 1) + 1):
+        text = lines.line_text(ln).expandtabs(4) if "\t" not in lines.line_text(ln) else lines.line_text(ln)
+        marker = ">" if ln == d.line else " "
+        console.print(Text.assemble((f"{marker} {ln:>{width}} | ", "dim"), text))
+        if ln == d.line:
+            line_text = lines.line_text(ln)
+            start = d.column - 1
+            end = d.end_column - 1 if d.end_line == d.line else len(line_text)
+            end = max(end, start + 1)
+            pad = "".join("\t" if ch == "\t" else " " for ch in line_text[:start])
+            console.print(Text.assemble((f"  {' ' * width} | ", "dim"), pad, ("^" * (end - start), SEVERITY_STYLE[d.severity.label])))
+    if d.fix is not None:
+        how = "--fix" if d.fix.safety == "safe" else "--unsafe-fixes"
+        note = f"  help: {d.fix.description} ({d.fix.safety} fix, {how})"
+        if d.fix.reason:
+            note += f"; unsafe because {d.fix.reason}"
+        console.print(Text(note, style="green" if d.fix.safety == "safe" else "yellow"))
+
+
+def _statistics(console, result: RunResult) -> None:
+    from rich.text import Text
+
+    by_rule: dict[str, list] = {}
+    for d in result.diagnostics:
+        by_rule.setdefault(d.rule, []).append(d)
+    for rule, ds in sorted(by_rule.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        fixable = any(x.fix is not None and x.fix.safety == "safe" for x in ds)
+        console.print(Text.assemble((f"{len(ds):>5}", "bold"), "  ", (rule, "cyan"), "  ",
+                                    ("[*] fixable" if fixable else "")))
+
+
+def _summary_plain(result: RunResult) -> str:
+    c = result.counts()
+    total = sum(c.values())
+    parts = [f"{c[k]} {k}{'s' if c[k] != 1 else ''}" for k in ("error", "warning", "info") if c[k]]
+    files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
+    if result.mode == "diff":
+        fixed = len(result.fixed)
+        n = len(result.changed_files)
+        line = f"Would fix {fixed} problem{'s' if fixed != 1 else ''} in {n} file{'s' if n != 1 else ''}."
+        if total - fixed > 0:
+            line += f" {total - fixed} would remain."
+        return line
+    if result.mode == "fix" and result.fixed:
+        fixed = len(result.fixed)
+        line = f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {len(result.changed_files)} file{'s' if len(result.changed_files) != 1 else ''}; "
+        line += f"{total} remaining" + (f" ({', '.join(parts)})" if parts else "") + f" in {files} checked."
+    elif total == 0 and result.mode == "fix":
+        line = f"No fixes to apply; all checks passed ({files} checked)."
+    elif total == 0:
+        line = f"All checks passed ({files} checked)."
+    else:
+        line = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} checked."
+    if result.errors:
+        n = len(result.errors)
+        line = f"{n} error{'s' if n != 1 else ''} stopped twilint from checking everything (exit code 2). " + line
+    safe = result.fixable(False)
+    unsafe_only = result.fixable(True) - safe
+    if result.mode != "fix" and safe:
+        line += f" {safe} fixable with --fix."
+    if unsafe_only and not (result.mode == "fix" and result.unsafe_fixes):
+        line += f" {unsafe_only} more with --unsafe-fixes."
+    return line

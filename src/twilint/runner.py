@@ -1,0 +1,157 @@
+"""One `twilint check` run: discovery, rules, fixes, validation and writes."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from twilint.config import ConfigError, validate_rule_names
+from twilint.engine import INTERNAL_ERROR, IO_ERROR, Selection, check_project, facts_for, relint_file
+from twilint.model import Severity
+from twilint.report import RunResult
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass
+class Options:
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    mode: str = "check"  # check | fix | diff
+    unsafe_fixes: bool = False
+
+
+def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
+    """Returns the result and, in diff mode, the unified diffs."""
+    from twilint.project import discover
+    from twilint.rules import all_rules
+
+    registry = all_rules()
+    for name in (opts.select or []) + opts.ignore:
+        if name not in registry and name != "ALL":
+            raise UsageError(f"unknown rule {name!r} (see `twilint rules`)")
+    selection = Selection(opts.select, opts.ignore)
+    result = RunResult(mode=opts.mode, unsafe_fixes=opts.unsafe_fixes)
+    disc = discover(paths)
+    for m in disc.missing:
+        result.errors.append(f"{m}: no such file or directory")
+    diffs: list[str] = []
+    pending = []  # (project, outcome)
+    project_diags: dict[Path, list] = {}
+    for project in disc.projects.values():
+        result.projects.append(project)
+        err = project.config_error
+        if err is None:
+            try:
+                validate_rule_names(project.config, set(registry))
+            except ConfigError as exc:
+                err = exc
+        if err is not None:
+            result.errors.append(f"{err.path}:{err.line}:{err.col}: {err.message}")
+            continue
+        rules = selection.rules_for(project, registry)
+        facts = facts_for(project)
+        diags = check_project(project, rules, facts)
+        project_diags[project.root] = diags
+        if opts.mode in ("fix", "diff"):
+            from twilint.fixes import applicable, fix_file
+
+            files = []
+            for d in diags:
+                if applicable(d, opts.unsafe_fixes) and d.file not in files:
+                    files.append(d.file)
+            for f in files:
+                outcome = fix_file(f, lambda sf: relint_file(sf, rules, facts), opts.unsafe_fixes)
+                for rule, reason in outcome.refused:
+                    result.refused.append((f.path, rule, reason))
+                if outcome.changed:
+                    pending.append((project, outcome))
+        result.files_checked += len(project.targets)
+        result.skipped.extend(project.skipped)
+
+    if pending:
+        _strict_check(pending, result)
+    changed_projects = set()
+    for project, outcome in pending:
+        if outcome.new is None:
+            continue
+        f = outcome.file
+        if opts.mode == "diff":
+            diffs.append(unified_diff(f, outcome.new))
+            result.diffs.append((f.path, diffs[-1]))
+            result.fixed.extend(outcome.applied)
+            result.changed_files.append(f.path)
+            continue
+        from twilint.fixes import write_atomic
+
+        try:
+            write_atomic(f.path, outcome.new.data, f.text_info)
+        except OSError as exc:
+            result.refused.append((f.path, "*", f"could not write the fixed file: {exc.strerror or exc}"))
+            continue
+        project.replace(outcome.new)
+        result.fixed.extend(outcome.applied)
+        result.changed_files.append(f.path)
+        changed_projects.add(project.root)
+
+    for project in result.projects:
+        if project.root not in project_diags:
+            continue
+        if project.root in changed_projects:
+            rules = selection.rules_for(project, registry)
+            project_diags[project.root] = check_project(project, rules, facts_for(project))
+        result.diagnostics.extend(project_diags[project.root])
+    return result, diffs
+
+
+def _strict_check(pending, result: RunResult) -> None:
+    from twilint.fixes import strict_checker_name, strict_validate
+
+    idx = [i for i, (_, o) in enumerate(pending) if o.file.kind == "js"]
+    pairs = [
+        (pending[i][1].file.data, pending[i][1].new.data, pending[i][1].file.path.suffix == ".mjs")
+        for i in idx
+    ]
+    errors = strict_validate(pairs)
+    checker = strict_checker_name()
+    for i, err in zip(idx, errors):
+        if err:
+            outcome = pending[i][1]
+            rules = sorted({d.rule for d in outcome.applied})
+            for r in rules:
+                result.refused.append((outcome.file.path, r, f"the fixed file fails the strict check ({checker}): {err}; nothing written"))
+            outcome.new = None
+            outcome.applied = []
+
+
+def unified_diff(old, new) -> str:
+    from twilint.engine import display_path
+
+    name = display_path(old.path)
+    a = old.data.decode("utf-8").splitlines(keepends=True)
+    b = new.data.decode("utf-8").splitlines(keepends=True)
+    old_name, new_name = (name, name) if name.startswith("/") else (f"a/{name}", f"b/{name}")
+    lines = difflib.unified_diff(a, b, fromfile=old_name, tofile=new_name)
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def exit_code(result: RunResult, fail_on: str | None, exit_zero: bool, diffs: list[str]) -> int:
+    if result.errors or any(d.rule in (IO_ERROR, INTERNAL_ERROR) for d in result.diagnostics):
+        return 2
+    if any("could not write" in reason for _, _, reason in result.refused):
+        return 2
+    if exit_zero:
+        return 0
+    if result.mode == "diff" and diffs:
+        return 1
+    for d in result.diagnostics:
+        level = fail_on or d.file.project.config.fail_on or "error"
+        if d.severity >= Severity.parse(level):
+            return 1
+    return 0

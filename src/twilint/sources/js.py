@@ -1,0 +1,179 @@
+"""JavaScript and TypeScript parsed once with tree-sitter and shared by all rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_LANGS: dict[str, object] = {}
+_PARSERS: dict[str, object] = {}
+
+JS_EXTENSIONS = {".js": "javascript", ".cjs": "javascript", ".mjs": "javascript", ".jsx": "javascript"}
+TS_EXTENSIONS = {".ts": "typescript", ".cts": "typescript", ".mts": "typescript", ".tsx": "tsx"}
+SCRIPT_EXTENSIONS = {**JS_EXTENSIONS, **TS_EXTENSIONS}
+
+
+def language(name: str):
+    lang = _LANGS.get(name)
+    if lang is None:
+        import tree_sitter as ts
+
+        if name == "javascript":
+            import tree_sitter_javascript as mod
+
+            lang = ts.Language(mod.language())
+        elif name == "typescript":
+            import tree_sitter_typescript as mod
+
+            lang = ts.Language(mod.language_typescript())
+        elif name == "tsx":
+            import tree_sitter_typescript as mod
+
+            lang = ts.Language(mod.language_tsx())
+        else:  # pragma: no cover - programming error
+            raise ValueError(name)
+        _LANGS[name] = lang
+    return lang
+
+
+def parser(name: str):
+    p = _PARSERS.get(name)
+    if p is None:
+        import tree_sitter as ts
+
+        p = ts.Parser(language(name))
+        _PARSERS[name] = p
+    return p
+
+
+@dataclass(slots=True)
+class SyntaxProblem:
+    offset: int
+    end: int
+    message: str
+
+
+@dataclass
+class JsTree:
+    """A parsed script: the tree, its comments and its syntax problems."""
+
+    lang: str
+    data: bytes
+    tree: object
+    comments: list = field(default_factory=list)
+    problems: list[SyntaxProblem] = field(default_factory=list)
+
+    @property
+    def root(self):
+        return self.tree.root_node
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.problems)
+
+
+def parse_script(data: bytes, lang: str) -> JsTree:
+    tree = parser(lang).parse(data)
+    js = JsTree(lang, data, tree)
+    root = tree.root_node
+    comments = js.comments
+    # One cursor walk collects comments and syntax problems (0.26 µs a node).
+    cursor = root.walk()
+    has_error = root.has_error
+    problems = js.problems
+    while True:
+        node = cursor.node
+        t = node.type
+        if t == "comment" or t == "html_comment":
+            comments.append(node)
+        descend = True
+        if has_error and (node.is_error or node.is_missing):
+            problems.append(_problem(node))
+            descend = False
+        if descend and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return js
+
+
+def _problem(node) -> SyntaxProblem:
+    if node.is_missing:
+        return SyntaxProblem(node.start_byte, node.end_byte, f"syntax error: missing '{node.type}'")
+    text = node.text[:30].decode("utf-8", errors="replace").splitlines()
+    snippet = text[0] if text else ""
+    if snippet:
+        return SyntaxProblem(node.start_byte, node.end_byte, f"syntax error: unexpected `{snippet}`")
+    return SyntaxProblem(node.start_byte, node.end_byte, "syntax error")
+
+
+def node_text(node) -> str:
+    return node.text.decode("utf-8", errors="replace")
+
+
+def string_value(node) -> str | None:
+    """The value of a string literal or a template literal with no substitutions.
+
+    Returns None for anything else, and for strings whose escapes it cannot decode.
+    """
+    t = node.type
+    if t == "string":
+        parts = []
+        for c in node.named_children:
+            if c.type == "string_fragment":
+                parts.append(node_text(c))
+            elif c.type == "escape_sequence":
+                decoded = _unescape(node_text(c))
+                if decoded is None:
+                    return None
+                parts.append(decoded)
+            else:
+                return None
+        return "".join(parts)
+    if t == "template_string":
+        parts = []
+        for c in node.named_children:
+            if c.type == "string_fragment":
+                parts.append(node_text(c))
+            elif c.type == "escape_sequence":
+                decoded = _unescape(node_text(c))
+                if decoded is None:
+                    return None
+                parts.append(decoded)
+            else:  # template_substitution
+                return None
+        return "".join(parts)
+    return None
+
+
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _unescape(esc: str) -> str | None:
+    if len(esc) < 2:
+        return None
+    c = esc[1]
+    if c in _SIMPLE_ESCAPES and len(esc) == 2:
+        return _SIMPLE_ESCAPES[c]
+    if c in "\r\n\u2028\u2029":
+        return ""
+    try:
+        if c == "x" and len(esc) == 4:
+            return chr(int(esc[2:], 16))
+        if c == "u":
+            if esc[2:3] == "{":
+                return chr(int(esc[3:-1], 16))
+            return chr(int(esc[2:6], 16))
+    except ValueError:
+        return None
+    if len(esc) == 2:
+        return c
+    return None
+
+
+def unwrap_parens(node):
+    while node is not None and node.type == "parenthesized_expression":
+        inner = [c for c in node.named_children if c.type != "comment"]
+        if len(inner) != 1:
+            return node
+        node = inner[0]
+    return node

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import write_tree
+from twilint.project import discover
+
+PJ = '{"dependencies": {"@twilio/runtime-handler": "2.0.1"}}'
+
+
+def test_nested_projects_and_file_ownership(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": '{"workspaces": ["a", "b"]}',
+        "a/package.json": PJ,
+        "a/functions/x.js": "exports.handler = () => {};",
+        "a/functions/sub/y.protected.js": "exports.handler = () => {};",
+        "a/assets/z.private.js": "module.exports = 1;",
+        "a/assets/logo.png": b"\x89PNG\r\n",
+        "b/.twilioserverlessrc": "{}",
+        "b/functions/w.js": "exports.handler = () => {};",
+        "c/functions/v.js": "exports.handler = () => {};",  # no package.json: not a nested project
+    })
+    disc = discover([tmp_path])
+    assert set(disc.projects) == {tmp_path, tmp_path / "a", tmp_path / "b"}
+    a = disc.projects[tmp_path / "a"]
+    files = {f.rel: (f.kind, f.role, f.visibility) for f in a.files.values()}
+    assert files["functions/x.js"] == ("js", "function", "public")
+    assert files["functions/sub/y.protected.js"] == ("js", "function", "protected")
+    assert files["assets/z.private.js"] == ("js", "asset", "private")
+    assert files["assets/logo.png"] == ("asset", "asset", "public")
+    assert files["package.json"] == ("package.json", "project", "public")
+    b = disc.projects[tmp_path / "b"]
+    assert b.serverless_config_file is not None and b.serverless_config_file.rel == ".twilioserverlessrc"
+    # c has no project file, so its JS belongs to the root project as "other" and is not linted
+    root = disc.projects[tmp_path]
+    assert all(f.kind not in ("js", "ts") for f in root.files.values())
+
+
+def test_skips_node_modules_git_build_and_minified(tmp_path):
+    long_line = "var a=" + "1+" * 4000 + "1;"
+    write_tree(tmp_path, {
+        "package.json": PJ,
+        "functions/ok.js": "exports.handler = () => {};",
+        "functions/node_modules/dep/index.js": "module.exports = 1;",
+        "node_modules/x/functions/a.js": "x",
+        ".git/functions/a.js": "x",
+        "dist/functions/a.js": "exports.handler = () => {};",
+        "functions/vendor.min.js": "var a=1;",
+        "functions/bundle.js": long_line,
+    })
+    disc = discover([tmp_path])
+    p = disc.projects[tmp_path]
+    rels = {f.rel for f in p.files.values()}
+    assert "functions/ok.js" in rels
+    assert not any("node_modules" in r or r.startswith((".git", "dist")) for r in rels)
+    from twilint.engine import lintable
+
+    assert lintable(p.files[tmp_path / "functions/ok.js"])
+    assert not lintable(p.files[tmp_path / "functions/vendor.min.js"])
+    assert not lintable(p.files[tmp_path / "functions/bundle.js"])
+
+
+@pytest.mark.parametrize(
+    "config_name,content",
+    [
+        (".twilioserverlessrc", "// json5\n{ functionsFolder: 'handlers', assetsFolder: \"public\", }\n"),
+        (".twilioserverlessrc.json", '{"functionsFolder": "handlers", "assetsFolder": "public"}'),
+        (".twilioserverlessrc.yaml", "functionsFolder: handlers\nassetsFolder: public\n"),
+        (".twilioserverlessrc.yml", "# comment\nfunctionsFolder: 'handlers'\nassetsFolder: public\n"),
+        (".twilioserverlessrc.js", "module.exports = { functionsFolder: 'handlers', assetsFolder: `public` };\n"),
+        (".twilioserverlessrc.cjs", "const config = { functionsFolder: 'handlers', assetsFolder: 'public' };\nmodule.exports = config;\n"),
+        ("twilioserverless.config.js", "exports.functionsFolder = 'handlers';\nexports.assetsFolder = 'public';\n"),
+    ],
+)
+def test_functions_folder_from_every_config_format(tmp_path, config_name, content):
+    write_tree(tmp_path, {
+        "package.json": PJ,
+        config_name: content,
+        "handlers/a.js": "exports.handler = () => {};",
+        "public/b.private.js": "module.exports = 1;",
+        "functions/old.js": "exports.handler = () => {};",
+    })
+    p = discover([tmp_path]).projects[tmp_path]
+    assert p.serverless_config_file.rel == config_name
+    assert p.functions_dirs == [tmp_path / "handlers"]
+    assert p.assets_dirs == [tmp_path / "public"]
+    kinds = {f.rel: f.role for f in p.files.values()}
+    assert kinds["handlers/a.js"] == "function"
+    assert kinds["public/b.private.js"] == "asset"
+    assert "functions/old.js" not in kinds  # not deployed, not linted as a Function
+
+
+def test_package_json_twilioserverless_key_wins(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": '{"twilioserverless": {"functionsFolder": "fn"}}',
+        ".twilioserverlessrc": "{ functionsFolder: 'other' }",
+        "fn/a.js": "exports.handler = () => {};",
+    })
+    p = discover([tmp_path]).projects[tmp_path]
+    assert p.serverless_config_file.rel == "package.json"
+    assert p.functions_dirs == [tmp_path / "fn"]
+
+
+def test_functions_folder_in_build_output_lints_the_sources(tmp_path):
+    # platform-notes N11: ESM sources compiled by a bundler into out/functions
+    write_tree(tmp_path, {
+        "package.json": PJ,
+        ".twilioserverlessrc": "{\n  \"functionsFolder\": 'out/functions',\n}\n",
+        "functions/a.js": "import { greet } from '../lib/text';\nexport function handler(c, e, cb) { cb(null, greet()); }\n",
+        "out/functions/a.js": "exports.handler = () => {};",
+    })
+    p = discover([tmp_path]).projects[tmp_path]
+    assert p.bundled
+    assert p.functions_dirs == [tmp_path / "functions"]
+    assert {f.rel for f in p.files.values() if f.kind == "js"} == {"functions/a.js"}
+
+
+def test_src_functions_layout(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": PJ,
+        "src/functions/a.ts": "export const handler = () => {};",
+        "src/assets/b.private.ts": "export const x = 1;",
+    })
+    p = discover([tmp_path]).projects[tmp_path]
+    assert p.functions_dirs == [tmp_path / "src" / "functions"]
+    assert p.assets_dirs == [tmp_path / "src" / "assets"]
+
+
+def test_explicit_files_are_checked_in_their_project(tmp_path):
+    write_tree(tmp_path, {
+        "proj/package.json": PJ,
+        "proj/.twilioserverlessrc": "{ functionsFolder: 'handlers' }",
+        "proj/handlers/deep/a.js": "exports.handler = () => {};",
+        "proj/handlers/b.js": "exports.handler = () => {};",
+        "proj/node_modules/x/index.js": "x",
+    })
+    disc = discover([tmp_path / "proj/handlers/deep/a.js", tmp_path / "proj/node_modules/x/index.js"])
+    p = disc.projects[tmp_path / "proj"]
+    js = {f.rel: f.role for f in p.files.values() if f.kind == "js"}
+    assert js == {"handlers/deep/a.js": "function"}  # only what was passed, with its real role
+    assert p.package_json is not None  # project context is loaded
+
+
+def test_symlink_loop_does_not_hang(tmp_path):
+    write_tree(tmp_path, {"package.json": PJ, "functions/a.js": "exports.handler = () => {};"})
+    os.symlink(tmp_path / "functions", tmp_path / "functions" / "loop")
+    os.symlink(tmp_path / "functions" / "self", tmp_path / "functions" / "self")
+    p = discover([tmp_path]).projects[tmp_path]
+    assert "functions/a.js" in {f.rel for f in p.files.values()}
+
+
+def test_missing_path_is_reported(tmp_path):
+    disc = discover([tmp_path / "nope"])
+    assert disc.missing == [tmp_path / "nope"]
+
+
+def test_excludes_apply_to_walked_and_explicit_files(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": PJ,
+        "twilint.toml": 'exclude = ["functions/legacy"]\n',
+        "functions/legacy/a.js": "exports.handler = () => {};",
+        "functions/b.js": "exports.handler = () => {};",
+    })
+    p = discover([tmp_path]).projects[tmp_path]
+    assert {f.rel for f in p.files.values() if f.kind == "js"} == {"functions/b.js"}
+    p2 = discover([tmp_path / "functions/legacy/a.js"]).projects[tmp_path]
+    assert not any(f.kind == "js" for f in p2.files.values())

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import re
+
+from conftest import REPO
+from twilint.rules import all_rules
+
+README = (REPO / "README.md").read_text()
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
+    blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    install_run, tests = blocks[0].strip(), blocks[1].strip()
+    assert "pip install" in install_run and "twilint check fixtures/example" in install_run
+    assert "pip install" in tests and "pytest" in tests
+    ci = (REPO / ".ci" / "run").read_text()
+    assert tests in ci
+
+
+def test_rules_table_matches_the_registry():
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| (\w+) \| ([\w-]+) \| (.+) \|$", README, re.M)
+    table = {name: (sev, fix, summary) for name, sev, fix, summary in rows}
+    expected = {r.name: (r.severity.label, r.fixable or "-", r.summary) for r in all_rules().values()}
+    assert table == expected
