@@ -115,34 +115,20 @@ def string_value(node) -> str | None:
 
     Returns None for anything else, and for strings whose escapes it cannot decode.
     """
-    t = node.type
-    if t == "string":
-        parts = []
-        for c in node.named_children:
-            if c.type == "string_fragment":
-                parts.append(node_text(c))
-            elif c.type == "escape_sequence":
-                decoded = _unescape(node_text(c))
-                if decoded is None:
-                    return None
-                parts.append(decoded)
-            else:
+    if node.type not in ("string", "template_string"):
+        return None
+    parts = []
+    for c in node.named_children:
+        if c.type == "string_fragment":
+            parts.append(node_text(c))
+        elif c.type == "escape_sequence":
+            decoded = _unescape(node_text(c))
+            if decoded is None:
                 return None
-        return "".join(parts)
-    if t == "template_string":
-        parts = []
-        for c in node.named_children:
-            if c.type == "string_fragment":
-                parts.append(node_text(c))
-            elif c.type == "escape_sequence":
-                decoded = _unescape(node_text(c))
-                if decoded is None:
-                    return None
-                parts.append(decoded)
-            else:  # template_substitution
-                return None
-        return "".join(parts)
-    return None
+            parts.append(decoded)
+        else:  # a template substitution, or something tree-sitter did not expect
+            return None
+    return "".join(parts)
 
 
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
