@@ -26,7 +26,8 @@ def test_version():
 
 
 def test_exit_codes_0_1_2(tmp_path):
-    clean = write_tree(tmp_path / "clean", {"package.json": PJ_OK, "functions/a.js": HANDLER_OK})
+    clean = write_tree(tmp_path / "clean", {"package.json": PJ_OK, "functions/a.js": HANDLER_OK,
+                                            ".twilioserverlessrc": '{ "runtime": "node22" }\n'})
     dirty = write_tree(tmp_path / "dirty", {"package.json": PJ_OK, "functions/a.js": HANDLER_BAD})
     r = run_cli("check", str(clean))
     assert r.returncode == 0, out(r)
@@ -46,6 +47,7 @@ def test_default_path_is_cwd_and_select_ignore(tmp_path):
     root = write_tree(tmp_path / "p", {
         "package.json": '{"dependencies": {"@twilio/runtime-handler": "^2.0.1"}}',
         "functions/a.js": HANDLER_BAD,
+        ".twilioserverlessrc": '{ "runtime": "node22" }\n',
     })
     r = run_cli("check", "--format", "json", cwd=root)
     rules = sorted(d["rule"] for d in json.loads(r.stdout)["diagnostics"])
@@ -60,11 +62,12 @@ def test_fail_on_warning(tmp_path):
     root = write_tree(tmp_path / "p", {
         "package.json": '{"devDependencies": {"@twilio/runtime-handler": "^2.0.1"}}',
     })
-    r = run_cli("check", str(root))
+    only = ("--select", "unpinned-runtime-handler")
+    r = run_cli("check", *only, str(root))
     assert r.returncode == 0 and "warning[unpinned-runtime-handler]" in out(r)
-    assert run_cli("check", "--fail-on", "warning", str(root)).returncode == 1
+    assert run_cli("check", *only, "--fail-on", "warning", str(root)).returncode == 1
     (root / "twilint.toml").write_text('fail-on = "warning"\n')
-    assert run_cli("check", str(root)).returncode == 1
+    assert run_cli("check", *only, str(root)).returncode == 1
 
 
 def test_json_output_validates_against_schema(tmp_path):

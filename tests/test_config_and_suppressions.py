@@ -20,6 +20,7 @@ def test_twilint_toml_select_ignore_severity_per_file_ignores(tmp_path):
         "package.json": PJ_RANGE,
         "functions/a.js": HANDLER,
         "functions/legacy/b.js": HANDLER,
+        ".twilioserverlessrc": '{ "runtime": "node22" }\n',
         "twilint.toml": (
             'ignore = ["unpinned-runtime-handler"]\n'
             '[severity]\n"lowercase-header-access" = "warning"\n'
@@ -42,6 +43,7 @@ def test_package_json_twilint_key(tmp_path):
 def test_severity_off(tmp_path):
     root = write_tree(tmp_path / "p", {
         "package.json": PJ_RANGE,
+        ".twilioserverlessrc": '{ "runtime": "node22" }\n',
         "twilint.toml": '[severity]\nunpinned-runtime-handler = "off"\n',
     })
     result, _ = lint([root])

@@ -35,19 +35,32 @@ def test_docs_have_every_section_and_a_citation(name):
         assert "No fix" in rule.docs.split("## Fix safety", 1)[1]
 
 
-def _project(tmp_path: Path, rule, code: str) -> Path:
+def _project(tmp_path: Path, rule, code: str, good: bool = False) -> Path:
+    # `example_good_path`: where the Use-instead example goes (default `example_path`), for a
+    # rule about a file that should not exist; `example_git`: commit the project to git.
+    path = getattr(rule, "example_good_path", rule.example_path) if good else rule.example_path
     files = {
         "package.json": '{"dependencies": {"@twilio/runtime-handler": "2.0.1", "twilio": "^5.0.3"}}',
-        rule.example_path: code,
+        # extra context files a rule's examples need (e.g. a package.json with devDependencies)
+        **getattr(rule, "example_files", {}),
+        path: code,
     }
-    return write_tree(tmp_path, files)
+    root = write_tree(tmp_path, files)
+    if getattr(rule, "example_git", False):
+        import subprocess
+
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+        subprocess.run([*git, "init", "-q", str(root)], check=True)
+        subprocess.run([*git, "-C", str(root), "add", "-A"], check=True)
+        subprocess.run([*git, "-C", str(root), "commit", "-qm", "example"], check=True)
+    return root
 
 
 @pytest.mark.parametrize("name", RULES)
 def test_bad_example_is_flagged_and_good_example_is_clean(tmp_path, name):
     rule = all_rules()[name]
     bad = _project(tmp_path / "bad", rule, blocks(rule.docs, "## Example"))
-    good = _project(tmp_path / "good", rule, blocks(rule.docs, "## Use instead"))
+    good = _project(tmp_path / "good", rule, blocks(rule.docs, "## Use instead"), good=True)
     r_bad, _ = lint([bad], select=[name])
     r_good, _ = lint([good], select=[name])
     assert [d for d in r_bad.diagnostics if d.rule == name], f"{name}: the bad example is not flagged"

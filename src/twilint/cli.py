@@ -34,6 +34,9 @@ def main() -> None:
     """twilint: lint and fix Twilio Functions (Serverless Toolkit) projects."""
 
 
+FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
@@ -41,7 +44,9 @@ def main() -> None:
 @click.option("--diff", "diff_mode", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated, repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format: text, json, sarif (SARIF 2.1.0), github (workflow annotations), "
+                   "junit (JUnit XML), gitlab (Code Quality JSON).")
 @click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to a file.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
@@ -49,8 +54,16 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of each diagnostic.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
 @click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is respected too).")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Hide the findings recorded in FILE (see --write-baseline); only new ones count.")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Record every current finding in FILE (JSON), then report as if with --baseline FILE.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH",
+              help="Read the file from stdin (path `-`) and check it as PATH, in the context of the "
+                   "project containing PATH. With --fix the fixed content goes to stdout and the report "
+                   "to stderr.")
 def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file, fail_on, quiet, statistics,
-          exit_zero, no_color):
+          exit_zero, no_color, baseline_file, write_baseline_file, stdin_filename):
     """Check PATHS (default: the current folder) and report problems.
 
     \b
@@ -63,22 +76,57 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
     if fix and diff_mode:
         raise click.UsageError("--fix and --diff cannot be used together")
     mode = "fix" if fix else "diff" if diff_mode else "check"
+    stdin = None
+    dash = [p for p in paths if str(p) == "-"]
+    if dash or (stdin_filename is not None and not paths):
+        if stdin_filename is None:
+            raise click.UsageError("reading from stdin (`-`) needs --stdin-filename PATH")
+        if len(dash) != len(paths) or len(dash) > 1:
+            raise click.UsageError("`-` (stdin) cannot be combined with other paths")
+        stdin = (stdin_filename, sys.stdin.buffer.read())
+        paths = ()
+    elif stdin_filename is not None:
+        raise click.UsageError("--stdin-filename needs the path `-` (or no paths)")
     opts = Options(
         select=_split(select) or None,
         ignore=_split(ignore),
         mode=mode,
         unsafe_fixes=unsafe_fixes,
+        stdin=stdin,
     )
     try:
-        result, diffs = run(list(paths) or [Path(".")], opts)
+        result, diffs = run(list(paths) or ([] if stdin else [Path(".")]), opts)
     except UsageError as exc:
         click.echo(f"twilint: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
 
+    if baseline_file is not None or write_baseline_file is not None:
+        from twilint import baseline as bl
+
+        try:
+            if write_baseline_file is not None:
+                n = bl.write(write_baseline_file, result.diagnostics)
+                click.echo(f"twilint: wrote {n} finding{'s' if n != 1 else ''} to {write_baseline_file}", err=True)
+            # a freshly written baseline holds every finding, so it is the one to apply
+            bl.apply(result, bl.load(write_baseline_file or baseline_file))
+        except bl.BaselineError as exc:
+            click.echo(f"twilint: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        result.baseline_used = True
+
+    report_stream = sys.stdout
+    if stdin is not None and mode == "fix":
+        # As ruff does: the (fixed) content on stdout, the report on stderr.
+        sys.stdout.buffer.write(result.stdin_output if result.stdin_output is not None else stdin[1])
+        sys.stdout.flush()
+        report_stream = sys.stderr
     if diffs and fmt == "text":
         sys.stdout.write("".join(diffs))
         sys.stdout.flush()
     code = exit_code(result, fail_on, exit_zero, diffs)
+    if fmt == "gitlab":
+        for err in result.errors:  # Code Quality has no place for them
+            click.echo(f"twilint: error: {err}", err=True)
 
     if output_file is not None:
         try:
@@ -92,19 +140,39 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
 
         render_diff_summary(result, sys.stderr)
     else:
-        _render(result, fmt, sys.stdout, _use_color(no_color, sys.stdout), quiet, statistics)
+        _render(result, fmt, report_stream, _use_color(no_color, report_stream), quiet, statistics)
     sys.exit(code)
 
 
 def _render(result, fmt, stream, color, quiet, statistics) -> None:
-    if fmt == "json":
-        from twilint.report.jsonout import render
-
-        render(result, stream)
-    else:
+    if fmt == "text":
         from twilint.report.text import render
 
         render(result, stream, color, quiet, statistics)
+        return
+    import importlib
+
+    module = {"json": "jsonout"}.get(fmt, fmt)
+    importlib.import_module(f"twilint.report.{module}").render(result, stream)
+
+
+class _RecipeGroup(click.Group):
+    """`twilint migrate <recipe>`: recipes are listed without importing them (start-up stays fast)."""
+
+    def list_commands(self, ctx):
+        from twilint.migrate import recipe_names
+
+        return recipe_names()
+
+    def get_command(self, ctx, name):
+        from twilint.migrate import load_recipe
+
+        return load_recipe(name)
+
+
+@main.group("migrate", cls=_RecipeGroup)
+def migrate():
+    """Migrate projects: each recipe writes by default; --diff and --check write nothing."""
 
 
 @main.command("rules")
@@ -147,19 +215,23 @@ def rule_cmd(name, fmt):
     if rule is None:
         click.echo(f"twilint: error: unknown rule {name!r} (see `twilint rules`)", err=True)
         sys.exit(EXIT_USAGE)
+    from twilint.docs import rule_page, rule_url
+
     if fmt == "json":
         import json
 
         click.echo(json.dumps({"name": rule.name, "severity": rule.severity.label, "fixable": rule.fixable,
-                               "summary": rule.summary, "docs": rule.docs}, indent=2))
+                               "summary": rule.summary, "fileKinds": sorted(rule.file_kinds),
+                               "url": rule_url(rule.name), "docs": rule.docs}, indent=2))
         return
+    page = rule_page(rule)  # the same text as docs/rules/NAME.md
     if fmt == "markdown" or not sys.stdout.isatty():
-        click.echo(rule.docs)
+        click.echo(page, nl=False)
         return
     from rich.console import Console
     from rich.markdown import Markdown
 
-    Console(no_color=bool(os.environ.get("NO_COLOR"))).print(Markdown(rule.docs))
+    Console(no_color=bool(os.environ.get("NO_COLOR"))).print(Markdown(page))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,8 @@ lowercase-header-access = "warning"          # error | warning | info | off
 runtime-handler-versions = ["2.1.3"]         # extra versions the platform accepts
 runtime-handler-rejected = ["2.0.1"]
 default-runtime-handler = "2.0.1"
+runtimes-available = ["node26"]              # runtime ids the platform accepts (also -deprecated, -retired)
+default-runtime = "node22"                   # what runtime fixes set
 ```
 """
 
@@ -29,7 +31,11 @@ from pathlib import Path
 from twilint.model import Severity
 
 KNOWN_KEYS = {"select", "ignore", "exclude", "severity", "per-file-ignores", "platform", "fail-on"}
-PLATFORM_KEYS = {"runtime-handler-versions", "runtime-handler-rejected", "default-runtime-handler"}
+PLATFORM_KEYS = {
+    "runtime-handler-versions", "runtime-handler-rejected", "default-runtime-handler",
+    "runtimes-available", "runtimes-deprecated", "runtimes-retired", "default-runtime",
+}
+_PLATFORM_STRING_KEYS = {"default-runtime-handler", "default-runtime"}
 
 
 class ConfigError(Exception):
@@ -232,11 +238,11 @@ def from_mapping(data: object, path: Path, text: str) -> Config:
     for key, value in plat.items():
         if key not in PLATFORM_KEYS:
             fail(key, f"unknown platform key {key!r} (known: {', '.join(sorted(PLATFORM_KEYS))})")
-        if key == "default-runtime-handler":
+        if key in _PLATFORM_STRING_KEYS:
             if not isinstance(value, str):
-                fail(key, f"{key!r} must be a version string")
+                fail(key, f"{key!r} must be a {'runtime id' if key == 'default-runtime' else 'version'} string")
         elif not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            fail(key, f"{key!r} must be a list of version strings")
+            fail(key, f"{key!r} must be a list of {'runtime ids' if key.startswith('runtimes') else 'version strings'}")
     cfg.platform = dict(plat)
     return cfg
 

@@ -128,9 +128,12 @@ def lintable(file: SourceFile) -> bool:
 
 def check_project(project: Project, rules: list[tuple[Rule, Severity]], facts) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
+    kinds = set()
+    for rule, _ in rules:
+        kinds |= rule.file_kinds
     for file in list(project.files.values()):
-        if file.path not in project.targets:
-            continue
+        if file.path not in project.targets or file.kind not in kinds:
+            continue  # not a target, or no selected rule reads this kind of file (assets, say)
         if not file.ok:
             d = io_diagnostic(file)
             if d is not None:

@@ -37,6 +37,19 @@ class Runtime:
     retired: str | None = None
     min_runtime_handler: str | None = None
     note: str | None = None
+    upstream_eol: str | None = None
+    build_fails_below_handler: str | None = None
+
+    def state(self, today: str) -> str:
+        """"retired", "deprecated" (retirement announced, or past upstream end of life) or
+        "available", on ``today`` (ISO date)."""
+        if self.status == "retired":
+            return "retired" if not self.retired or self.retired <= today else "deprecated"
+        if self.status == "deprecated":
+            return "deprecated"
+        if self.upstream_eol and self.upstream_eol <= today:
+            return "deprecated"
+        return "available"
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,17 @@ class HandlerVersion:
     on_npm: bool
     source: str
     note: str | None = None
+    rejected: bool = False  # deploys pinning it failed (Error 20001)
+
+
+@dataclass(frozen=True)
+class Limit:
+    id: str
+    value: int
+    unit: str
+    what: str
+    source: str
+    verified: bool = True
 
 
 @dataclass
@@ -55,6 +79,13 @@ class Facts:
     handler_versions: dict[str, HandlerVersion]
     default_handler: str
     handler_features: dict[str, str] = field(default_factory=dict)
+    limits: dict[str, Limit] = field(default_factory=dict)
+
+    def limit(self, name: str) -> int:
+        return self.limits[name].value
+
+    def runtime(self, runtime_id: str) -> Runtime | None:
+        return self.runtimes.get(runtime_id)
 
     def handler_accepted(self, version: str) -> bool:
         hv = self.handler_versions.get(version)
@@ -66,7 +97,8 @@ class Facts:
     def with_overrides(self, platform: dict | None) -> "Facts":
         """Apply a config ``[platform]`` table: ``runtime-handler-versions`` (extra accepted
         versions), ``runtime-handler-rejected`` (versions to treat as rejected) and
-        ``default-runtime-handler``."""
+        ``default-runtime-handler``; for runtimes ``runtimes-available``, ``runtimes-deprecated``,
+        ``runtimes-retired`` (ids such as ``node26``) and ``default-runtime`` (what fixes set)."""
         if not platform:
             return self
         versions = dict(self.handler_versions)
@@ -75,9 +107,20 @@ class Facts:
             versions[v] = HandlerVersion(v, True, old.on_npm if old else True, "twilint config")
         for v in platform.get("runtime-handler-rejected", []):
             old = versions.get(v)
-            versions[v] = HandlerVersion(v, False, old.on_npm if old else True, "twilint config")
+            versions[v] = HandlerVersion(v, False, old.on_npm if old else True, "twilint config", rejected=True)
         default = platform.get("default-runtime-handler", self.default_handler)
-        return Facts(self.runtimes, self.default_runtime, versions, default, self.handler_features)
+        runtimes = dict(self.runtimes)
+        for key, status in (("runtimes-available", "available"), ("runtimes-deprecated", "deprecated"),
+                            ("runtimes-retired", "retired")):
+            for rid in platform.get(key, []):
+                old = runtimes.get(rid)
+                runtimes[rid] = Runtime(
+                    rid, old.node if old else rid.removeprefix("node"), status, "twilint config",
+                    min_runtime_handler=old.min_runtime_handler if old else None,
+                    build_fails_below_handler=old.build_fails_below_handler if old else None,
+                )
+        default_runtime = platform.get("default-runtime", self.default_runtime)
+        return Facts(runtimes, default_runtime, versions, default, self.handler_features, self.limits)
 
 
 @functools.lru_cache(maxsize=None)
@@ -87,13 +130,30 @@ def load_facts() -> Facts:
     runtimes = {
         r["id"]: Runtime(
             r["id"], r["node"], r["status"], r["source"], r.get("retired"),
-            r.get("min_runtime_handler"), r.get("note"),
+            r.get("min_runtime_handler"), r.get("note"), r.get("upstream_eol"),
+            r.get("build_fails_below_handler"),
         )
         for r in rt["runtime"]
     }
     versions = {
-        v["version"]: HandlerVersion(v["version"], v["accepted"], v["on_npm"], v["source"], v.get("note"))
+        v["version"]: HandlerVersion(
+            v["version"], v["accepted"], v["on_npm"], v["source"], v.get("note"), v.get("rejected", False)
+        )
         for v in rh["version"]
     }
     features = {k: v["min"] for k, v in rh.get("features", {}).items()}
-    return Facts(runtimes, rt["default"], versions, rh["default"], features)
+    limits = {
+        x["id"]: Limit(x["id"], x["value"], x["unit"], x["what"], x["source"], x.get("verified", True))
+        for x in _load("limits.toml")["limit"]
+    }
+    return Facts(runtimes, rt["default"], versions, rh["default"], features, limits)
+
+
+def environment_names() -> dict:
+    """rules/platform/environment.toml: platform-set env names, credentials, context defaults."""
+    return _load("environment.toml")
+
+
+def serverless_config_keys() -> dict:
+    """rules/platform/serverless-config.toml: known, deprecated and misspelled config keys."""
+    return _load("serverless-config.toml")

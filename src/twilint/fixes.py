@@ -111,7 +111,7 @@ def fix_file(file, relint, unsafe: bool) -> FixOutcome:
         for _ in range(MAX_PASSES):
             diags = [
                 d for d in relint(current)
-                if applicable(d, unsafe) and (d.rule, d.start, d.end) not in refused_keys
+                if applicable(d, unsafe) and d.fix.edits and (d.rule, d.start, d.end) not in refused_keys
             ]
             if not diags:
                 break
@@ -141,7 +141,7 @@ def fix_file(file, relint, unsafe: bool) -> FixOutcome:
             current = cand
             project.replace(current)
         else:
-            remaining = [d for d in relint(current) if applicable(d, unsafe)]
+            remaining = [d for d in relint(current) if applicable(d, unsafe) and d.fix.edits]
             if remaining:
                 rules = sorted({d.rule for d in remaining})
                 for r in rules:
@@ -161,6 +161,117 @@ def _apply(current, chosen: list[Diagnostic]):
     edits = [e for d in chosen for e in d.fix.edits]
     data = apply_edits(current.data, edits, current.text_info.newline)
     return current.with_data(data)
+
+
+# -- fixes that create a file -----------------------------------------------------------------
+
+
+@dataclass
+class Creation:
+    """A new file to write, and the diagnostics whose fixes it applies."""
+
+    project: object
+    file: object  # the new SourceFile (kind from its name, role "project" or "other")
+    applied: list[Diagnostic] = field(default_factory=list)
+
+
+def _adopt(project, new) -> tuple:
+    """Make ``new`` part of ``project`` (a target; the Toolkit config when there was none).
+    Returns what ``_unadopt`` needs to undo it."""
+    saved = (project.serverless_config_file,)
+    project.files[new.path] = new
+    project.targets.add(new.path)
+    if new.kind == "serverless-config" and project.serverless_config_file is None:
+        project.serverless_config_file = new
+    return saved
+
+
+def _unadopt(project, new, saved) -> None:
+    project.files.pop(new.path, None)
+    project.targets.discard(new.path)
+    project.serverless_config_file = saved[0]
+
+
+def plan_creations(project, diags: list[Diagnostic], unsafe: bool, relint) -> tuple[list[Creation], list[tuple[Path, str, str]]]:
+    """The file creations among ``diags``' fixes, validated: the path is inside the project and
+    does not exist, the contents parse as their kind, and with the file in place the rule no
+    longer asks for it (a fixed point). ``relint(source_file)`` returns a file's diagnostics."""
+    from twilint.project import SourceFile, deploy_script_kind, file_kind
+
+    creations: dict[Path, Creation] = {}
+    refused: list[tuple[Path, str, str]] = []
+    for d in diags:
+        if not applicable(d, unsafe) or d.fix.create is None:
+            continue
+        nf = d.fix.create
+        path = Path(os.path.abspath(nf.path))
+        if path in creations:
+            if creations[path].file.data == nf.text:
+                creations[path].applied.append(d)
+            else:
+                refused.append((path, d.rule, "another fix creates the same file with other contents"))
+            continue
+        if project.root != path.parent and project.root not in path.parents:
+            refused.append((path, d.rule, "the file to create is outside the project"))
+            continue
+        if os.path.lexists(path) or path in project.files:
+            refused.append((path, d.rule, "the file to create already exists; nothing written"))
+            continue
+        rel = path.relative_to(project.root).as_posix()
+        kind = file_kind(path.name) or deploy_script_kind(rel)
+        if kind is None:
+            refused.append((path, d.rule, "twilint cannot check a file of this kind; nothing written"))
+            continue
+        new = SourceFile(path, project, kind, "project" if path.parent == project.root else "other", nf.text)
+        if syntax_problems(new):
+            refused.append((path, d.rule, "the file to create does not parse; nothing written"))
+            continue
+        saved = _adopt(project, new)
+        try:
+            again = [x for x in relint(d.file) if x.rule == d.rule and x.fix is not None and x.fix.create is not None]
+        finally:
+            _unadopt(project, new, saved)
+        if again:
+            refused.append((path, d.rule, "the created file would not satisfy the rule; nothing written"))
+            continue
+        creations[path] = Creation(project, new, [d])
+    return list(creations.values()), refused
+
+
+def adopt_created(creation: Creation) -> None:
+    _adopt(creation.project, creation.file)
+
+
+def create_atomic(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data`` atomically and without replacing anything: a temporary file
+    in the same folder, fsync, mode from the umask, then a hard link (which fails if the name
+    exists) or, where links are not supported, a rename after a last existence check."""
+    target = Path(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".twilint-tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise
+        except OSError:
+            if os.path.lexists(target):
+                raise FileExistsError(str(target)) from None
+            os.replace(tmp, target)
+            return
+        os.unlink(tmp)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 # -- strict JavaScript validation -----------------------------------------------------------

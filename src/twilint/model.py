@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from twilint.project import Project, SourceFile
 
 
@@ -44,15 +46,29 @@ class Edit:
         return cls(start, end, text.encode("utf-8"))
 
 
+@dataclass(slots=True, frozen=True)
+class NewFile:
+    """A file a fix creates (it must not exist yet): its path and its UTF-8 contents."""
+
+    path: "Path"
+    text: bytes
+
+
 @dataclass(slots=True)
 class Fix:
     edits: list[Edit]
     description: str
     safety: str = SAFE
     reason: str | None = None  # why a fix is unsafe
+    # A fix either edits the diagnostic's file (``edits``) or creates a new file (``create``,
+    # with no edits); the runner applies creations after the edits, and only when the file
+    # still does not exist.
+    create: NewFile | None = None
 
     @property
     def span(self) -> tuple[int, int]:
+        if not self.edits:
+            return (0, 0)
         return min(e.start for e in self.edits), max(e.end for e in self.edits)
 
 

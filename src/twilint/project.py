@@ -49,7 +49,7 @@ MINIFIED_LINE = 5000
 # Dependencies that say "this is a Twilio Functions project".
 TWILIO_STRONG_DEPS = {
     "@twilio/runtime-handler", "twilio-run", "@twilio-labs/serverless-runtime-types",
-    "@twilio-labs/plugin-serverless", "twilio-flex-token-validator", "@twilio/serverless-api",
+    "@twilio-labs/plugin-serverless", "twilio-flex-token-validator",
 }
 # Dependencies of other serverless platforms (Lambda-style handlers).
 OTHER_PLATFORM_DEPS = {
@@ -70,6 +70,22 @@ def file_kind(name: str) -> str | None:
         return "env"
     ext = os.path.splitext(name)[1].lower()
     return SCRIPT_KINDS.get(ext)
+
+
+def deploy_script_kind(rel: str) -> str | None:
+    """Files that may run a deploy (read for `--runtime` and Build API calls), by their path
+    relative to the project root: "shell" (``*.sh``), "ci-workflow" (``.github/workflows/*.yml``,
+    ``.gitlab-ci.yml``) and "python" (``*.py``). Only outside the functions and assets folders."""
+    name = rel.rsplit("/", 1)[-1]
+    if name.endswith((".sh", ".bash")):
+        return "shell"
+    if rel == ".gitlab-ci.yml" or (
+        rel.startswith(".github/workflows/") and rel.count("/") == 2 and name.endswith((".yml", ".yaml"))
+    ):
+        return "ci-workflow"
+    if name.endswith(".py") and "site-packages/" not in rel and "/lib/python" not in f"/{rel}":
+        return "python"  # (not a virtualenv's library)
+    return None
 
 
 def visibility_of(name: str) -> str:
@@ -157,6 +173,16 @@ class SourceFile:
         if self._data is None and self._raw is not None:
             return LineIndex(self._raw)
         return LineIndex(self.data)
+
+    def set_content(self, raw: bytes) -> None:
+        """Use ``raw`` as the file's content instead of reading it from disk (stdin)."""
+        self._raw = raw
+        self._data = self._info = None
+        self.read_error = self.decode_error = None
+        try:
+            self._data, self._info = decode(raw)
+        except DecodeError as exc:
+            self.decode_error = exc
 
     def with_data(self, data: bytes) -> "SourceFile":
         """The same file with new contents (used while fixing)."""
@@ -296,6 +322,9 @@ class Project:
 
     def replace(self, new: SourceFile) -> None:
         self.files[new.path] = new
+        cfg = self.serverless_config_file
+        if cfg is not None and cfg.path == new.path:
+            self.serverless_config_file = new
 
     # -- package.json ----------------------------------------------------------------------
     def dependencies(self, field_name: str = "dependencies") -> Value | None:
@@ -348,7 +377,11 @@ class Project:
 
     @property
     def is_twilio(self) -> bool:
-        return self.twilio_evidence in ("strong", "weak")
+        """A Twilio Functions project: strong evidence, or weak evidence (a `twilio` dependency,
+        Twilio globals) plus a functions folder. A web app that only uses the `twilio` library is
+        not one."""
+        ev = self.twilio_evidence
+        return ev == "strong" or (ev == "weak" and any(d.is_dir() for d in self.functions_dirs))
 
     def is_function_file(self, f: SourceFile) -> bool:
         return f.role == "function" and f.kind in ("js", "ts")
@@ -442,13 +475,23 @@ class Discovery:
         except OSError:
             names = []
         for n in names:
-            kind = file_kind(n)
+            kind = file_kind(n) or deploy_script_kind(n)
             if kind is None or kind in ("js", "ts") or n == "package.json":
                 continue
             path = root / n
             if path.is_dir():
                 continue
             self._add(p, path, kind, "project")
+        # CI workflows are context for project rules (a deploy step's `--runtime`).
+        if ".github" in names:
+            try:
+                wf = sorted(os.listdir(root / ".github" / "workflows"))
+            except OSError:
+                wf = []
+            for n in wf:
+                path = root / ".github" / "workflows" / n
+                if deploy_script_kind(f".github/workflows/{n}") and path.is_file():
+                    self._add(p, path, "ci-workflow", "other")
         if p.serverless_config_file is None:
             for n in SERVERLESS_CONFIG_NAMES:
                 f = p.files.get(root / n)
@@ -458,7 +501,12 @@ class Discovery:
         cfg = p.serverless_config
         fn_folder = _str_key(cfg, "functionsFolder")
         as_folder = _str_key(cfg, "assetsFolder")
-        p.functions_dirs = self._pick_dirs(p, fn_folder, ("functions", "src/functions", "src"))
+        # twilio-run falls back to `src` (and `static`) when there is no `functions` (`assets`)
+        # folder; in a web app with a `twilio` dependency, `src` is the app's own source, so that
+        # fallback only applies when the project is clearly a Toolkit project.
+        toolkit = p.serverless_config_file is not None or bool(p.dependency_names() & TWILIO_STRONG_DEPS)
+        fn_defaults = ("functions", "src/functions", "src") if toolkit else ("functions", "src/functions")
+        p.functions_dirs = self._pick_dirs(p, fn_folder, fn_defaults)
         p.assets_dirs = self._pick_dirs(p, as_folder, ("assets", "src/assets", "static"))
         # 'src' is only the functions folder when the project has no other; never both.
         if p.functions_dirs and p.functions_dirs[0].name == "src":
@@ -543,6 +591,8 @@ class Discovery:
         if kind is None:
             if role == "asset":
                 kind = "asset"
+            elif role in ("project", "other") and (dk := deploy_script_kind(path.relative_to(p.root).as_posix())):
+                kind = dk
             else:
                 return
         if role == "other" and kind in ("js", "ts"):
@@ -600,6 +650,24 @@ class Discovery:
                     proj.skipped.append((path, "excluded by config"))
                     continue
                 self._classify_and_add(proj, path)
+
+    def add_stdin(self, path: Path, raw: bytes) -> SourceFile | None:
+        """Check ``raw`` as the content of ``path`` (which need not exist) in the context of the
+        project containing it. None when that path is not something twilint checks (no project,
+        an unknown kind of file, excluded by config)."""
+        path = Path(os.path.abspath(path))
+        self.add_file(path, explicit=True)
+        root = find_enclosing_root(path)
+        p = self.projects.get(root) if root is not None else None
+        if p is None or path not in p.targets:
+            return None
+        old = p.files[path]
+        f = SourceFile(path, p, old.kind, old.role)
+        f.set_content(raw)
+        p.files[path] = f
+        if p.serverless_config_file is old:
+            p.serverless_config_file = f
+        return f
 
     def _is_configured_dir(self, proj: Project | None, d: Path) -> bool:
         if proj is None or proj.bundled:

@@ -22,6 +22,8 @@ class Options:
     ignore: list[str] = field(default_factory=list)
     mode: str = "check"  # check | fix | diff
     unsafe_fixes: bool = False
+    # --stdin-filename: (the path the content stands for, the raw bytes read from stdin)
+    stdin: tuple[Path, bytes] | None = None
 
 
 def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
@@ -36,10 +38,15 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     selection = Selection(opts.select, opts.ignore)
     result = RunResult(mode=opts.mode, unsafe_fixes=opts.unsafe_fixes)
     disc = discover(paths)
+    stdin_path = None
+    if opts.stdin is not None:
+        stdin_file = disc.add_stdin(opts.stdin[0], opts.stdin[1])
+        stdin_path = stdin_file.path if stdin_file is not None else None
     for m in disc.missing:
         result.errors.append(f"{m}: no such file or directory")
     diffs: list[str] = []
     pending = []  # (project, outcome)
+    creations = []  # fixes.Creation: files a fix creates
     project_diags: dict[Path, list] = {}
     for project in disc.projects.values():
         result.projects.append(project)
@@ -53,6 +60,7 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
             result.errors.append(f"{err.path}:{err.line}:{err.col}: {err.message}")
             continue
         rules = selection.rules_for(project, registry)
+        result.active_rules[project.root] = {r.name for r, _ in rules}
         facts = facts_for(project)
         diags = check_project(project, rules, facts)
         project_diags[project.root] = diags
@@ -61,7 +69,7 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
 
             files = []
             for d in diags:
-                if applicable(d, opts.unsafe_fixes) and d.file not in files:
+                if applicable(d, opts.unsafe_fixes) and d.fix.edits and d.file not in files:
                     files.append(d.file)
             for f in files:
                 outcome = fix_file(f, lambda sf: relint_file(sf, rules, facts), opts.unsafe_fixes)
@@ -69,6 +77,15 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
                     result.refused.append((f.path, rule, reason))
                 if outcome.changed:
                     pending.append((project, outcome))
+            if any(d.fix is not None and d.fix.create is not None for d in diags):
+                from twilint.fixes import plan_creations
+
+                planned, refused = plan_creations(
+                    project, diags, opts.unsafe_fixes, lambda sf: relint_file(sf, rules, facts)
+                )
+                creations.extend(planned)
+                for path, rule, reason in refused:
+                    result.refused.append((path, rule, reason))
         result.files_checked += len(project.targets)
         result.skipped.extend(project.skipped)
 
@@ -85,6 +102,16 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
             result.fixed.extend(outcome.applied)
             result.changed_files.append(f.path)
             continue
+        if f.path == stdin_path:
+            # stdin: nothing is written; the CLI prints the fixed content.
+            from twilint.sources.text import encode
+
+            result.stdin_output = encode(outcome.new.data, f.text_info)
+            project.replace(outcome.new)
+            result.fixed.extend(outcome.applied)
+            result.changed_files.append(f.path)
+            changed_projects.add(project.root)
+            continue
         from twilint.fixes import write_atomic
 
         try:
@@ -96,6 +123,34 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
         result.fixed.extend(outcome.applied)
         result.changed_files.append(f.path)
         changed_projects.add(project.root)
+
+    for c in creations:
+        new = c.file
+        if opts.stdin is not None and opts.mode == "fix":
+            # stdin: nothing is written to disk, and a created file has nowhere else to go
+            for d in c.applied:
+                result.refused.append((new.path, d.rule, "files are not created when checking stdin"))
+            continue
+        if opts.mode == "diff":
+            diffs.append(creation_diff(new))
+            result.diffs.append((new.path, diffs[-1]))
+            result.fixed.extend(c.applied)
+            result.changed_files.append(new.path)
+            continue
+        from twilint.fixes import adopt_created, create_atomic
+
+        try:
+            create_atomic(new.path, new.data)
+        except OSError as exc:
+            reason = "the file to create already exists; nothing written" if isinstance(exc, FileExistsError) \
+                else f"could not write the fixed file: {exc.strerror or exc}"
+            for d in c.applied:
+                result.refused.append((new.path, d.rule, reason))
+            continue
+        adopt_created(c)
+        result.fixed.extend(c.applied)
+        result.changed_files.append(new.path)
+        changed_projects.add(c.project.root)
 
     for project in result.projects:
         if project.root not in project_diags:
@@ -139,6 +194,16 @@ def unified_diff(old, new) -> str:
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def creation_diff(new) -> str:
+    """A unified diff that creates ``new`` (from /dev/null)."""
+    from twilint.engine import display_path
+
+    name = display_path(new.path)
+    b = new.data.decode("utf-8").splitlines(keepends=True)
+    lines = difflib.unified_diff([], b, fromfile="/dev/null", tofile=name if name.startswith("/") else f"b/{name}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def exit_code(result: RunResult, fail_on: str | None, exit_zero: bool, diffs: list[str]) -> int:

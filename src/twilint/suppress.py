@@ -55,7 +55,7 @@ class Suppressions:
                     pass
                 s._add(kind, names, c.start_point[0] + 1, c.end_point[0] + 1)
             return s
-        if file.kind in ("env", "serverless-config", "nvmrc", "legacy-config"):
+        if file.kind in ("env", "serverless-config", "nvmrc", "legacy-config", "shell", "ci-workflow", "python"):
             for i, line in enumerate(file.data.split(b"\n"), start=1):
                 m = _LINE_COMMENT.search(line)
                 if not m:

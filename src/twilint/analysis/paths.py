@@ -76,9 +76,16 @@ def static_key(node) -> str | None:
 
 
 class PathTracker:
-    def __init__(self, steps: dict[tuple[str, str], str]):
+    def __init__(self, steps: dict[tuple[str, str], str], callables: frozenset[str] = frozenset(),
+                 rest_kinds: dict[str, str] | None = None):
         self.steps = steps
+        # what `...rest` of a tracked object becomes (default: the same kind)
+        self.rest_kinds = rest_kinds or {}
+        # kinds whose `.bind(...)` result is an alias (a bound callback is still the callback)
+        self.callables = callables
         self.accesses: list[Access] = []
+        # every identifier (or shorthand property) that refers to a tracked value: (kind, node)
+        self.refs: list[tuple[str, object]] = []
 
     # -- entry -----------------------------------------------------------------------------
     def run(self, fn, params: list, roots: dict[int, str]) -> list[Access]:
@@ -122,6 +129,12 @@ class PathTracker:
             return None
         if t in TS_WRAPPERS and node.named_children:
             return self.resolve(node.named_children[0], scope)
+        if t == "call_expression" and self.callables:
+            fn = unwrap_parens(node.child_by_field_name("function"))
+            if fn is not None and fn.type == "member_expression" and static_key(fn.child_by_field_name("property")) == "bind":
+                k = self.resolve(fn.child_by_field_name("object"), scope)
+                if k in self.callables:
+                    return k
         return None
 
     # -- declarations ----------------------------------------------------------------------
@@ -214,7 +227,7 @@ class PathTracker:
                         self._bind(left, None, scope, assign)
                 elif ct == "rest_pattern":
                     inner = c.named_children[0] if c.named_children else None
-                    self._bind(inner, kind, scope, assign)
+                    self._bind(inner, self.rest_kinds.get(kind, kind) if kind else None, scope, assign)
         elif t == "array_pattern":
             for c in pattern.named_children:
                 self._bind(c, None, scope, assign)
@@ -344,6 +357,11 @@ class PathTracker:
                     self.accesses.append(Access(k, static_key(left), left, node, "in"))
         if t == "call_expression":
             self._has_own(node, scope)
+        if t == "identifier" or t == "shorthand_property_identifier":
+            k = scope.lookup(node_text(node))
+            if k is not None:
+                self.refs.append((k, node))
+            return
         for c in node.named_children:
             self._walk(c, scope)
 

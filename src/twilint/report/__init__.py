@@ -1,4 +1,5 @@
-"""Reporters: turn a :class:`RunResult` into text or JSON."""
+"""Reporters: turn a :class:`RunResult` into text, JSON, SARIF, GitHub annotations, JUnit or GitLab
+Code Quality JSON."""
 
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ class RunResult:
     errors: list[str] = field(default_factory=list)  # config and usage errors (exit 2)
     unsafe_fixes: bool = False
     mode: str = "check"  # check | fix | diff
+    # --baseline: findings the baseline accepted (removed from ``diagnostics``) and its entries
+    # that matched nothing although their file and rule were checked.
+    baselined: list[Diagnostic] = field(default_factory=list)
+    baseline_stale: list = field(default_factory=list)
+    baseline_used: bool = False
+    # The names of the rules that ran, per project root (for the baseline's stale count).
+    active_rules: dict[Path, set[str]] = field(default_factory=dict)
+    # --stdin-filename with --fix: the fixed content (None when nothing changed).
+    stdin_output: bytes | None = None
 
     def counts(self) -> dict[str, int]:
         c = {"error": 0, "warning": 0, "info": 0}

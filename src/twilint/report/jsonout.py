@@ -12,7 +12,7 @@ from twilint.report import RunResult
 SCHEMA_VERSION = 1
 
 
-def diagnostic_dict(d) -> dict:
+def diagnostic_dict(d, fingerprint: str | None = None) -> dict:
     out = {
         "rule": d.rule,
         "severity": d.severity.label,
@@ -26,6 +26,8 @@ def diagnostic_dict(d) -> dict:
         "endByte": d.end,
         "fix": None,
     }
+    if fingerprint is not None:
+        out["fingerprint"] = fingerprint
     if d.fix is not None:
         out["fix"] = {
             "description": d.fix.description,
@@ -40,12 +42,16 @@ def diagnostic_dict(d) -> dict:
 
 
 def to_dict(result: RunResult) -> dict:
+    from twilint.fingerprint import cwd_fingerprints
+
     counts = result.counts()
-    return {
+    diags = sorted(result.diagnostics, key=lambda d: d.sort_key())
+    fps = cwd_fingerprints(diags)
+    doc = {
         "schemaVersion": SCHEMA_VERSION,
         "tool": {"name": "twilint", "version": __version__},
         "mode": result.mode,
-        "diagnostics": [diagnostic_dict(d) for d in sorted(result.diagnostics, key=lambda d: d.sort_key())],
+        "diagnostics": [diagnostic_dict(d, fps[id(d)]) for d in diags],
         "fixed": [
             {"rule": d.rule, "path": display_path(d.path), "line": d.line, "column": d.column, "message": d.message}
             for d in result.fixed
@@ -76,6 +82,10 @@ def to_dict(result: RunResult) -> dict:
             "fixableUnsafe": result.fixable(True) - result.fixable(False),
         },
     }
+    if result.baseline_used:
+        doc["summary"]["baselined"] = len(result.baselined)
+        doc["summary"]["baselineStale"] = len(result.baseline_stale)
+    return doc
 
 
 def render(result: RunResult, out) -> None:

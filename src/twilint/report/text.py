@@ -58,6 +58,10 @@ def _diagnostic(console, d, frame: bool) -> None:
     console.print(head)
     if not frame or not d.file.ok:
         return
+    if d.file.kind == "env":
+        # env values are secrets: show the line with its value masked, no neighbours
+        console.print(Text.assemble((f"> {d.line} | ", "dim"), mask_env_line(d.file.lines.line_text(d.line))))
+        return
     lines = d.file.lines
     width = len(str(d.line + 1))
     for ln in range(max(1, d.line - 1), min(lines.line_count, d.line + 1) + 1):
@@ -77,6 +81,17 @@ def _diagnostic(console, d, frame: bool) -> None:
         if d.fix.reason:
             note += f"; unsafe because {d.fix.reason}"
         console.print(Text(note, style="green" if d.fix.safety == "safe" else "yellow"))
+
+
+def mask_env_line(line: str) -> str:
+    """`KEY=value` -> `KEY=****`; comments stay; anything else (a multi-line value) is masked."""
+    stripped = line.lstrip()
+    if not stripped or stripped.startswith("#"):
+        return line
+    key, eq, value = line.partition("=")
+    if not eq:
+        return "****"
+    return f"{key}={'****' if value.strip() else ''}"
 
 
 def _statistics(console, result: RunResult) -> None:
@@ -122,4 +137,11 @@ def _summary_plain(result: RunResult) -> str:
         line += f" {safe} fixable with --fix."
     if unsafe_only and not (result.mode == "fix" and result.unsafe_fixes):
         line += f" {unsafe_only} more with --unsafe-fixes."
+    if result.baseline_used:
+        b = len(result.baselined)
+        line += f" {b} baselined finding{'s' if b != 1 else ''} not shown."
+        stale = len(result.baseline_stale)
+        if stale:
+            line += (f" {stale} baseline entr{'ies' if stale != 1 else 'y'} no longer match"
+                     f"{'es' if stale == 1 else ''} (fixed?); prune with --write-baseline.")
     return line

@@ -1,0 +1,58 @@
+"""GitHub Actions workflow commands (``--format github``): each diagnostic becomes an annotation on
+the pull request.
+
+    ::error file=functions/a.js,line=2,col=34,endLine=2,endColumn=49,title=twilint (lowercase-header-access)::message
+
+Severity ``error`` -> ``::error``, ``warning`` -> ``::warning``, ``info`` -> ``::notice``. Paths are
+relative to the working folder (run twilint from the repository root, as Actions does by default).
+Escaping follows the runner's rules: in the message (data) ``%``, CR and LF become ``%25``,
+``%0D`` and ``%0A``; in property values ``:`` and ``,`` are escaped too (``%3A``, ``%2C``). Config
+errors become ``::error::`` lines without a file. The plain summary line ends the output.
+"""
+
+from __future__ import annotations
+
+from twilint.engine import display_path
+from twilint.report import RunResult
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(d) -> str:
+    props = [
+        ("file", display_path(d.path).replace("\\", "/")),
+        ("line", str(d.line)),
+        ("col", str(d.column)),
+        ("endLine", str(d.end_line)),
+        ("endColumn", str(d.end_column)),
+        ("title", f"twilint ({d.rule})"),
+    ]
+    message = d.message
+    if d.fix is not None:
+        how = "--fix" if d.fix.safety == "safe" else "--fix --unsafe-fixes"
+        message += f"\nFix ({d.fix.safety}, {how}): {d.fix.description}"
+        if d.fix.reason:
+            message += f"; unsafe because {d.fix.reason}"
+    prop_text = ",".join(f"{k}={escape_property(v)}" for k, v in props)
+    return f"::{COMMANDS[d.severity.label]} {prop_text}::{escape_data(message)}"
+
+
+def render(result: RunResult, out) -> None:
+    from twilint.report.text import _summary_plain
+
+    for err in result.errors:
+        out.write(f"::error title={escape_property('twilint')}::{escape_data(err)}\n")
+    for d in sorted(result.diagnostics, key=lambda d: d.sort_key()):
+        out.write(annotation(d) + "\n")
+    for path, rule, reason in result.refused:
+        out.write(f"::warning file={escape_property(display_path(path))},title={escape_property(f'twilint ({rule})')}"
+                  f"::{escape_data('fix not applied: ' + reason)}\n")
+    out.write(_summary_plain(result) + "\n")
