@@ -37,14 +37,20 @@ def install_twilio_run(extra: tuple[str, ...] = ()) -> Path:
     tag = "-".join(x.replace("/", "_").replace("@", "") for x in extra)
     folder = cache_root() / (f"twilio-run-{TWILIO_RUN}-rh-{RUNTIME_HANDLER}" + (f"-{tag}" if tag else ""))
     exe = folder / "node_modules" / ".bin" / "twilio-run"
-    if not exe.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        r = subprocess.run(
-            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(folder),
-             f"twilio-run@{TWILIO_RUN}", f"@twilio/runtime-handler@{RUNTIME_HANDLER}", *extra],
-            capture_output=True, timeout=600,
-        )
-        assert r.returncode == 0, r.stderr.decode()[-2000:]
+    folder.mkdir(parents=True, exist_ok=True)
+    import fcntl
+
+    # parallel test workers (pytest -n) share the cache: one installs, the others wait
+    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".installed").exists():
+            r = subprocess.run(
+                ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(folder),
+                 f"twilio-run@{TWILIO_RUN}", f"@twilio/runtime-handler@{RUNTIME_HANDLER}", *extra],
+                capture_output=True, timeout=600,
+            )
+            assert r.returncode == 0, r.stderr.decode()[-2000:]
+            (folder / ".installed").write_text("ok\n")
     assert exe.exists()
     return exe
 

@@ -54,6 +54,11 @@ FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of each diagnostic.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
 @click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is respected too).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Where the cache lives (default: $TWILINT_CACHE_DIR, else .twilint_cache).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes for many projects (default 0: one per CPU).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Hide the findings recorded in FILE (see --write-baseline); only new ones count.")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(path_type=Path), metavar="FILE",
@@ -63,7 +68,7 @@ FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
                    "project containing PATH. With --fix the fixed content goes to stdout and the report "
                    "to stderr.")
 def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file, fail_on, quiet, statistics,
-          exit_zero, no_color, baseline_file, write_baseline_file, stdin_filename):
+          exit_zero, no_color, no_cache, cache_dir, jobs, baseline_file, write_baseline_file, stdin_filename):
     """Check PATHS (default: the current folder) and report problems.
 
     \b
@@ -94,6 +99,10 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
         unsafe_fixes=unsafe_fixes,
         stdin=stdin,
     )
+    from twilint import cache
+
+    # the cache holds check results only: fixing, diffs and stdin always run the rules
+    cache.configure(enabled=mode == "check" and stdin is None and not no_cache, directory=cache_dir, jobs=jobs)
     try:
         result, diffs = run(list(paths) or ([] if stdin else [Path(".")]), opts)
     except UsageError as exc:
@@ -124,6 +133,9 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
         sys.stdout.write("".join(diffs))
         sys.stdout.flush()
     code = exit_code(result, fail_on, exit_zero, diffs)
+    from twilint import engine
+
+    engine.print_timing(sys.stderr)
     if fmt == "gitlab":
         for err in result.errors:  # Code Quality has no place for them
             click.echo(f"twilint: error: {err}", err=True)

@@ -184,6 +184,8 @@ def load_toml(path: Path) -> Config:
             col = len(text.rsplit("\n", 1)[-1]) + 1 if not text.endswith("\n") else len(text.splitlines()[-1]) + 1 if text.strip() else 1
         msg = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", msg)
         raise ConfigError(path, line, col, f"invalid TOML: {msg}") from None
+    except RecursionError:
+        raise ConfigError(path, 1, 1, "invalid TOML: nested too deeply") from None
     return from_mapping(data, path, text)
 
 

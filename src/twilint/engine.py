@@ -11,6 +11,11 @@ from twilint.project import Project, SourceFile
 IO_ERROR = "io-error"
 INTERNAL_ERROR = "internal-error"
 
+# TWILINT_TIMING=1: seconds spent in each rule, printed at the end of the run (like ESLint's TIMING)
+import os as _os
+
+TIMING: dict[str, float] | None = {} if _os.environ.get("TWILINT_TIMING") else None
+
 
 @dataclass
 class Selection:
@@ -64,6 +69,10 @@ def lint_file(file: SourceFile, rules: list[tuple[Rule, Severity]], facts) -> li
         if file.kind not in rule.file_kinds:
             continue
         ctx = RuleContext(rule, sev, facts)
+        if TIMING is not None:
+            from time import perf_counter
+
+            t0 = perf_counter()
         try:
             for _ in rule.check_file(ctx, file) or ():
                 pass
@@ -73,6 +82,9 @@ def lint_file(file: SourceFile, rules: list[tuple[Rule, Severity]], facts) -> li
         except Exception as exc:  # a rule bug must not stop the other files
             out.append(_internal(rule, file, exc))
             continue
+        finally:
+            if TIMING is not None:
+                TIMING[rule.name] = TIMING.get(rule.name, 0.0) + perf_counter() - t0
         out.extend(ctx.diagnostics)
     return out
 
@@ -93,6 +105,10 @@ def lint_project_rules(project: Project, rules: list[tuple[Rule, Severity]], fac
     out: list[Diagnostic] = []
     for rule, sev in rules:
         ctx = RuleContext(rule, sev, facts)
+        if TIMING is not None:
+            from time import perf_counter
+
+            t0 = perf_counter()
         try:
             for _ in rule.check_project(ctx, project) or ():
                 pass
@@ -101,6 +117,9 @@ def lint_project_rules(project: Project, rules: list[tuple[Rule, Severity]], fac
             if anchor is not None:
                 out.append(_internal(rule, anchor, exc))
             continue
+        finally:
+            if TIMING is not None:
+                TIMING[rule.name] = TIMING.get(rule.name, 0.0) + perf_counter() - t0
         out.extend(ctx.diagnostics)
     return out
 
@@ -126,7 +145,35 @@ def lintable(file: SourceFile) -> bool:
     return True
 
 
+_PREFETCHED: dict = {}
+
+
+def prefetch(items: list) -> None:
+    """Check several projects in worker processes ahead of the run (see twilint.cache)."""
+    from twilint import cache
+
+    _PREFETCHED.update(cache.prefetch(items))
+
+
 def check_project(project: Project, rules: list[tuple[Rule, Severity]], facts) -> list[Diagnostic]:
+    """The project's diagnostics: prefetched by a worker, from the cache, or computed here."""
+    from twilint import cache
+
+    ready = _PREFETCHED.pop(project.root, None)
+    if ready is not None:
+        return ready
+    key = cache.project_key(project, rules, facts) if cache.SETTINGS.enabled else None
+    if key is not None:
+        hit = cache.get(key, project)
+        if hit is not None:
+            return hit
+    diags = check_project_uncached(project, rules, facts)
+    if key is not None:
+        cache.put(key, diags, project.skipped)
+    return diags
+
+
+def check_project_uncached(project: Project, rules: list[tuple[Rule, Severity]], facts) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     kinds = set()
     for rule, _ in rules:
@@ -143,7 +190,10 @@ def check_project(project: Project, rules: list[tuple[Rule, Severity]], facts) -
             continue
         diags.extend(lint_file(file, rules, facts))
     diags.extend(d for d in lint_project_rules(project, rules, facts) if d.file.path in project.targets)
-    return filter_diagnostics(diags)
+    out = filter_diagnostics(diags)
+    for file in project.files.values():
+        file.release()  # trees and rule caches; the run keeps only what reports need
+    return out
 
 
 def facts_for(project: Project):
@@ -157,6 +207,15 @@ def relint_file(file: SourceFile, rules: list[tuple[Rule, Severity]], facts) -> 
     diags = lint_file(file, rules, facts)
     diags.extend(d for d in lint_project_rules(file.project, rules, facts) if d.file.path == file.path)
     return filter_diagnostics(diags)
+
+
+def print_timing(stream) -> None:
+    if not TIMING:
+        return
+    total = sum(TIMING.values())
+    stream.write(f"{'rule':<34} {'seconds':>8} {'share':>6}\n")
+    for name, t in sorted(TIMING.items(), key=lambda kv: -kv[1])[:25]:
+        stream.write(f"{name:<34} {t:8.3f} {100 * t / total if total else 0:5.1f}%\n")
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

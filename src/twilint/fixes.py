@@ -8,6 +8,7 @@ through ``node`` when it is on PATH, else esprima-fork) whenever the original di
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +27,9 @@ class FixOutcome:
     new: object | None = None  # the fixed SourceFile, None when nothing (valid) changed
     applied: list[Diagnostic] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (rule, reason)
+    # The applied passes, in order: (the UTF-8 buffer the pass started from, its edits). The
+    # edits are relative to that buffer; the next pass starts from its result.
+    passes: list[tuple[bytes, list[Edit]]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -138,6 +142,7 @@ def fix_file(file, relint, unsafe: bool) -> FixOutcome:
             if cand is None or cand.data == current.data:
                 break
             out.applied.extend(chosen)
+            out.passes.append((current.data, [e for d in chosen for e in d.fix.edits]))
             current = cand
             project.replace(current)
         else:
@@ -147,6 +152,7 @@ def fix_file(file, relint, unsafe: bool) -> FixOutcome:
                 for r in rules:
                     out.refused.append((r, f"fixes did not converge after {MAX_PASSES} passes; nothing written"))
                 out.applied = []
+                out.passes = []
                 return out
     finally:
         project.replace(file)
@@ -247,7 +253,7 @@ def create_atomic(path: Path, data: bytes) -> None:
     in the same folder, fsync, mode from the umask, then a hard link (which fails if the name
     exists) or, where links are not supported, a rename after a last existence check."""
     target = Path(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".twilint-tmp", dir=target.parent)
+    fd, tmp = _temp_file(target)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -384,13 +390,64 @@ def strict_checker_name() -> str:
 # -- writing ---------------------------------------------------------------------------------
 
 
+def _temp_file(target: Path) -> tuple[int, str]:
+    """A new temporary file next to ``target``: `.<name>.<pid>-<random>.twilint-tmp`. The pid lets
+    a later run tell a file a killed run left behind from one a running twilint is writing."""
+    from twilint.project import TEMP_SUFFIX
+
+    return tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent)
+
+
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)-[A-Za-z0-9_]+\.twilint-tmp$")
+
+
+def remove_stale_temp_files(paths) -> list[Path]:
+    """Delete the temporary files (``_temp_file``) whose twilint process no longer runs: what a run
+    killed between writing the temporary file and renaming it leaves behind. Files of a process
+    that still runs, and files not named exactly like ours, are left alone. Returns those removed."""
+    removed = []
+    for p in paths:
+        m = _TEMP_NAME.match(Path(p).name)
+        if m is None or not os.path.isfile(p) or os.path.islink(p):
+            continue
+        pid = int(m.group(1))
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running (or another user's process): not ours to remove
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+        try:
+            os.unlink(p)
+            removed.append(Path(p))
+        except OSError:
+            pass
+    return removed
+
+
+def write_refusal(path: Path, root: Path) -> str | None:
+    """Why twilint must not write ``path`` (resolved through symbolic links) for the project at
+    ``root``, or None: it never writes into ``node_modules`` or outside the project."""
+    from twilint.project import within
+
+    real = Path(os.path.realpath(path.parent)) / path.name if not os.path.lexists(path) else Path(os.path.realpath(path))
+    if "node_modules" in real.parts:
+        return "the file is in node_modules (or a symbolic link into it); twilint never writes there"
+    if not within(real.parent, root):
+        return "the file resolves outside the project; nothing written"
+    return None
+
+
 def write_atomic(path: Path, data: bytes, info) -> None:
     """Write ``data`` (UTF-8 buffer) back in the file's own encoding, BOM and mode, atomically:
     a temporary file in the same folder, fsync, then rename over the original."""
     target = Path(os.path.realpath(path))
     payload = encode(data, info)
     st = os.stat(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".twilint-tmp", dir=target.parent)
+    fd, tmp = _temp_file(target)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)

@@ -63,6 +63,21 @@ class InputError(Exception):
     """A file could not be read at all (permission, loop, not a file)."""
 
 
+def within(path: Path | str, root: Path | str) -> bool:
+    """True when ``path``, with every symbolic link resolved, is ``root`` or inside it (``root``
+    resolved too). twilint reads and writes nothing outside a project's root: a symlink that
+    leaves the project is reported (``io-error``), never followed."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+# Temporary files of `--fix` (``fixes.write_atomic``): `.<name>.<pid>-<random>.twilint-tmp`.
+# A run killed mid-write leaves one behind; discovery never checks them, and the next `--fix`
+# removes those whose process is gone (``fixes.remove_stale_temp_files``).
+TEMP_SUFFIX = ".twilint-tmp"
+
+
 def file_kind(name: str) -> str | None:
     if name in ROOT_FILES:
         return ROOT_FILES[name]
@@ -123,7 +138,9 @@ class SourceFile:
         try:
             st = os.stat(self.path)
             if not stat.S_ISREG(st.st_mode):
-                raise InputError("not a regular file")
+                raise InputError("not a regular file" if not stat.S_ISDIR(st.st_mode) else "a folder, not a file")
+            if not within(self.path, self.project.root):
+                raise InputError("a symbolic link to a file outside the project; not read")
             if st.st_size > MAX_FILE_BYTES:
                 raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped")
             with open(self.path, "rb") as fh:
@@ -183,6 +200,15 @@ class SourceFile:
             self._data, self._info = decode(raw)
         except DecodeError as exc:
             self.decode_error = exc
+
+    _KEEP = frozenset({"path", "project", "kind", "role", "rel", "visibility", "_data", "_info", "read_error",
+                       "decode_error", "_raw", "lines", "is_minified"})
+
+    def release(self) -> None:
+        """Drop parse trees and rule caches (they are rebuilt if asked for again); keep the
+        bytes and the line index that reports need."""
+        for key in [k for k in self.__dict__ if k not in self._KEEP]:
+            del self.__dict__[key]
 
     def with_data(self, data: bytes) -> "SourceFile":
         """The same file with new contents (used while fixing)."""
@@ -308,6 +334,8 @@ class Project:
     # when only a function was named, say) are read for context only.
     targets: set[Path] = field(default_factory=set)
     config_error: ConfigError | None = None
+    # Temporary files an interrupted `--fix` left behind (see TEMP_SUFFIX).
+    temp_files: list[Path] = field(default_factory=list)
 
     # -- files -----------------------------------------------------------------------------
     def file(self, name: str) -> SourceFile | None:
@@ -417,12 +445,14 @@ def find_enclosing_root(path: Path) -> Path | None:
 def load_project_config(root: Path) -> tuple[Config, ConfigError | None]:
     toml = root / "twilint.toml"
     if toml.is_file():
+        if not within(toml, root):
+            return Config(), ConfigError(toml, 1, 1, "twilint.toml is a symbolic link out of the project; not read")
         try:
             return load_toml(toml), None
         except ConfigError as exc:
             return Config(), exc
     pj = root / "package.json"
-    if pj.is_file():
+    if pj.is_file() and within(pj, root):
         try:
             raw = pj.read_bytes()
             if b'"twilint"' in raw:
@@ -434,7 +464,7 @@ def load_project_config(root: Path) -> tuple[Config, ConfigError | None]:
                     return from_mapping(data["twilint"], pj, text), None
         except ConfigError as exc:
             return Config(), exc
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             pass  # package.json problems are reported by the parse-error rule
     return Config(), None
 
@@ -461,8 +491,10 @@ class Discovery:
         root = p.root
         # Serverless Toolkit config (cosmiconfig order: package.json first when it has the key).
         pj = root / "package.json"
-        if pj.is_file():
+        if os.path.lexists(pj):
+            # (not a regular file, or a link out of the project: SourceFile reports it)
             self._add(p, pj, "package.json", "project")
+        if pj.is_file() and within(pj, root):
             try:
                 if b'"twilioserverless"' in pj.read_bytes():
                     f = p.files[pj]
@@ -479,8 +511,8 @@ class Discovery:
             if kind is None or kind in ("js", "ts") or n == "package.json":
                 continue
             path = root / n
-            if path.is_dir():
-                continue
+            if path.is_dir() and n not in SERVERLESS_CONFIG_NAMES:
+                continue  # (a folder named like a config file is reported as unreadable)
             self._add(p, path, kind, "project")
         # CI workflows are context for project rules (a deploy step's `--runtime`).
         if ".github" in names:
@@ -516,6 +548,10 @@ class Discovery:
         root = p.root
         if configured:
             cdir = (root / configured).resolve() if not os.path.isabs(configured) else Path(configured)
+            if not within(cdir, root):
+                # `functionsFolder: '../../etc'`: twilint reads nothing outside the project.
+                p.skipped.append((cdir, "the Toolkit config names a folder outside the project; not read"))
+                return []
             rel_parts = Path(configured).parts
             in_build = any(part in BUILD_DIRS for part in rel_parts)
             if in_build:
@@ -636,6 +672,9 @@ class Discovery:
                 except OSError:
                     is_dir = False
                 if is_dir:
+                    if proj is not None and Path(e.path) in proj.files:
+                        proj.targets.add(Path(e.path))  # a folder named package.json: reported
+                        continue
                     if e.name in SKIP_DIRS:
                         continue
                     if e.name in BUILD_DIRS and not self._is_configured_dir(proj, Path(e.path)):
@@ -645,6 +684,9 @@ class Discovery:
                 if proj is None:
                     continue
                 path = Path(e.path)
+                if e.name.endswith(TEMP_SUFFIX) and e.name.startswith("."):
+                    proj.temp_files.append(path)  # never checked; see TEMP_SUFFIX
+                    continue
                 rel = path.relative_to(proj.root).as_posix()
                 if self.respect_excludes and proj.config.excluded(rel):
                     proj.skipped.append((path, "excluded by config"))

@@ -24,6 +24,9 @@ class Options:
     unsafe_fixes: bool = False
     # --stdin-filename: (the path the content stands for, the raw bytes read from stdin)
     stdin: tuple[Path, bytes] | None = None
+    # Extra `[platform]` facts overrides, applied on top of each project's own (migrations use
+    # this to set the target runtime, `default-runtime`, without touching the user's config).
+    platform: dict | None = None
 
 
 def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
@@ -48,6 +51,12 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     pending = []  # (project, outcome)
     creations = []  # fixes.Creation: files a fix creates
     project_diags: dict[Path, list] = {}
+    if opts.mode == "check" and opts.stdin is None and len(disc.projects) > 1:
+        # check the projects in worker processes first (twilint.cache.prefetch decides if it pays)
+        from twilint.engine import prefetch
+
+        prefetch([(p, selection.rules_for(p, registry), _facts(p, opts))
+                  for p in disc.projects.values() if p.config_error is None])
     for project in disc.projects.values():
         result.projects.append(project)
         err = project.config_error
@@ -61,7 +70,7 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
             continue
         rules = selection.rules_for(project, registry)
         result.active_rules[project.root] = {r.name for r, _ in rules}
-        facts = facts_for(project)
+        facts = _facts(project, opts)
         diags = check_project(project, rules, facts)
         project_diags[project.root] = diags
         if opts.mode in ("fix", "diff"):
@@ -88,6 +97,8 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
                     result.refused.append((path, rule, reason))
         result.files_checked += len(project.targets)
         result.skipped.extend(project.skipped)
+        if project.temp_files:
+            _temp_files(project, opts, result)
 
     if pending:
         _strict_check(pending, result)
@@ -96,11 +107,21 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
         if outcome.new is None:
             continue
         f = outcome.file
+        if f.path != stdin_path:
+            from twilint.fixes import write_refusal
+
+            why = write_refusal(f.path, project.root)
+            if why is not None:  # into node_modules, or out of the project through a link
+                for r in sorted({d.rule for d in outcome.applied}):
+                    result.refused.append((f.path, r, why))
+                continue
         if opts.mode == "diff":
+            result.fix_outputs.append(outcome)
             diffs.append(unified_diff(f, outcome.new))
             result.diffs.append((f.path, diffs[-1]))
             result.fixed.extend(outcome.applied)
             result.changed_files.append(f.path)
+            result.fix_passes[f.path] = outcome.passes
             continue
         if f.path == stdin_path:
             # stdin: nothing is written; the CLI prints the fixed content.
@@ -122,6 +143,7 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
         project.replace(outcome.new)
         result.fixed.extend(outcome.applied)
         result.changed_files.append(f.path)
+        result.fix_passes[f.path] = outcome.passes
         changed_projects.add(project.root)
 
     for c in creations:
@@ -131,7 +153,15 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
             for d in c.applied:
                 result.refused.append((new.path, d.rule, "files are not created when checking stdin"))
             continue
+        from twilint.fixes import write_refusal
+
+        why = write_refusal(new.path, c.project.root)
+        if why is not None:
+            for d in c.applied:
+                result.refused.append((new.path, d.rule, why))
+            continue
         if opts.mode == "diff":
+            result.fix_outputs.append(c)
             diffs.append(creation_diff(new))
             result.diffs.append((new.path, diffs[-1]))
             result.fixed.extend(c.applied)
@@ -157,9 +187,27 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
             continue
         if project.root in changed_projects:
             rules = selection.rules_for(project, registry)
-            project_diags[project.root] = check_project(project, rules, facts_for(project))
+            project_diags[project.root] = check_project(project, rules, _facts(project, opts))
         result.diagnostics.extend(project_diags[project.root])
     return result, diffs
+
+
+def _facts(project, opts: Options):
+    facts = facts_for(project)
+    return facts.with_overrides(opts.platform) if opts.platform else facts
+
+
+def _temp_files(project, opts: Options, result: RunResult) -> None:
+    """Temporary files a killed `--fix` left (never checked): `--fix` removes those whose process
+    is gone; other modes list them as skipped."""
+    left = project.temp_files
+    if opts.mode == "fix" and opts.stdin is None:
+        from twilint.fixes import remove_stale_temp_files
+
+        removed = set(remove_stale_temp_files(left))
+        left = [p for p in left if p not in removed]
+    for p in left:
+        result.skipped.append((p, "temporary file of an interrupted `twilint check --fix`; the next --fix removes it"))
 
 
 def _strict_check(pending, result: RunResult) -> None:
@@ -186,8 +234,8 @@ def unified_diff(old, new) -> str:
     from twilint.engine import display_path
 
     name = display_path(old.path)
-    a = old.data.decode("utf-8").splitlines(keepends=True)
-    b = new.data.decode("utf-8").splitlines(keepends=True)
+    a = _diff_text(old).splitlines(keepends=True)
+    b = _diff_text(new).splitlines(keepends=True)
     old_name, new_name = (name, name) if name.startswith("/") else (f"a/{name}", f"b/{name}")
     lines = difflib.unified_diff(a, b, fromfile=old_name, tofile=new_name)
     out = []
@@ -196,12 +244,31 @@ def unified_diff(old, new) -> str:
     return "".join(out)
 
 
+def _diff_text(f) -> str:
+    """A file's text as diffs show it: in `.env` files every value (and every line that is not
+    KEY=VALUE, which may hold one) is masked as `****`; values are secrets."""
+    if f.kind != "env" or f.env is None:
+        return f.data.decode("utf-8")
+    data = f.data
+    spans = [(e.value_start, e.value_end) for e in f.env.entries if e.value_end > e.value_start]
+    spans += [(p.start, p.end - (2 if data[:p.end].endswith(b"\r\n") else 1 if data[:p.end].endswith((b"\n", b"\r")) else 0))
+              for p in f.env.problems]
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out += [data[pos:start], b"****" + b"\n" * data[start:end].count(b"\n")]
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out).decode("utf-8")
+
+
 def creation_diff(new) -> str:
     """A unified diff that creates ``new`` (from /dev/null)."""
     from twilint.engine import display_path
 
     name = display_path(new.path)
-    b = new.data.decode("utf-8").splitlines(keepends=True)
+    b = _diff_text(new).splitlines(keepends=True)
     lines = difflib.unified_diff([], b, fromfile="/dev/null", tofile=name if name.startswith("/") else f"b/{name}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 

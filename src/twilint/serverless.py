@@ -307,9 +307,19 @@ def json_size(variables: dict[str, str]) -> int:
 # -- git ---------------------------------------------------------------------------------------
 
 
+# A repository's own config can name commands git runs (core.fsmonitor runs one on every index
+# read): twilint must never run project-supplied code, so those are switched off, and git must
+# not write (no optional index refresh).
+_GIT_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.untrackedCache=false")
+
+
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
+    import os
+
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
     try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=20)
+        return subprocess.run(["git", *_GIT_SAFE, "-C", str(root), *args], capture_output=True, timeout=20,
+                              env=env, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
         return None
 

@@ -70,6 +70,7 @@ def line_of(node) -> int:
 class HandlerContract:
     def __init__(self, file, handler: Handler):
         self.file = file
+        self.js = file.js
         self.h = handler
         self.fn = handler.function
         self.findings: list[Finding] = []
@@ -121,33 +122,29 @@ class HandlerContract:
         body = self.fn.child_by_field_name("body")
         if body is None:
             return out
-        stack = [body]
-        while stack:
-            n = stack.pop()
-            if n.type == "function_declaration":
-                name = n.child_by_field_name("name")
-                if name is not None and self.refs_callback(n):
-                    out.add(node_text(name))
-            elif n.type == "variable_declarator":
-                name = n.child_by_field_name("name")
-                value = unwrap_parens(n.child_by_field_name("value"))
-                if name is not None and value is not None and value.type in FUNCTION_TYPES and self.refs_callback(value):
-                    out.add(node_text(name))
-            stack.extend(n.named_children)
+        for n in self.js.nodes("function_declaration", body):
+            name = n.child_by_field_name("name")
+            if name is not None and self.refs_callback(n):
+                out.add(node_text(name))
+        for n in self.js.nodes("variable_declarator", body):
+            name = n.child_by_field_name("name")
+            value = unwrap_parens(n.child_by_field_name("value"))
+            if name is not None and value is not None and value.type in FUNCTION_TYPES and self.refs_callback(value):
+                out.add(node_text(name))
         return out
 
     def _has_watchdog(self) -> bool:
         body = self.fn.child_by_field_name("body")
-        stack = [body] if body is not None else []
-        while stack:
-            n = stack.pop()
-            if n.type == "call_expression":
-                fn = n.child_by_field_name("function")
-                args = n.child_by_field_name("arguments")
-                if fn is not None and node_text(fn) == "setTimeout" and args is not None and args.named_children:
-                    if _is_fn(args.named_children[0]) and self.refs_callback(args.named_children[0]):
-                        return True
-            stack.extend(n.named_children)
+        if body is None:
+            return False
+        for n in self.js.nodes("call_expression", body):
+            fn = n.child_by_field_name("function")
+            if fn is None or fn.type != "identifier" or node_text(fn) != "setTimeout":
+                continue
+            args = n.child_by_field_name("arguments")
+            if args is not None and args.named_children:
+                if _is_fn(args.named_children[0]) and self.refs_callback(args.named_children[0]):
+                    return True
         return False
 
     def hands_off(self, node) -> bool:
@@ -579,15 +576,11 @@ class HandlerContract:
 
     # -- code after callback in nested functions (then-handlers, node-style callbacks) ---------
     def _after_callback_in_nested(self, body) -> None:
-        stack = [body]
-        while stack:
-            n = stack.pop()
-            for c in n.named_children:
-                if c.type in FUNCTION_TYPES:
-                    b = c.child_by_field_name("body")
-                    if b is not None and b.type == "statement_block":
-                        self._scan_block_after(b)
-                stack.append(c)
+        for t in FUNCTION_TYPES:
+            for fn in self.js.nodes(t, body):
+                b = fn.child_by_field_name("body")
+                if b is not None and b.type == "statement_block":
+                    self._scan_block_after(b)
 
     def _scan_block_after(self, block) -> None:
         stmts = [c for c in block.named_children if c.type != "comment"]
@@ -613,7 +606,10 @@ class HandlerContract:
     def _await_in_sync(self, body) -> None:
         if self.is_async:
             return
-        first = _first_own(body, ("await_expression",), also_for_await=True)
+        candidates = [n for n in self.js.nodes("await_expression", body) if self._own(n)]
+        candidates += [n for n in self.js.nodes("for_in_statement", body)
+                       if self._own(n) and any(c.type == "await" for c in n.children)]
+        first = min(candidates, key=lambda n: n.start_byte) if candidates else None
         if first is None:
             return
         from twilint.model import SAFE, Edit, Fix
@@ -631,48 +627,53 @@ class HandlerContract:
 
     # -- missing-catch ---------------------------------------------------------------------
     def _chains_and_promises(self, body) -> None:
-        wrapped_or_async_await = self.is_async and not self.h.wrapped
-        unprotected = []
-        stack = [(body, False, 0)]
-        while stack:
-            n, in_try, fn_depth = stack.pop()
-            t = n.type
-            if t in FUNCTION_TYPES:
-                b = n.child_by_field_name("body")
-                if b is not None:
-                    stack.append((b, False, fn_depth + 1))
-                continue
-            if t == "expression_statement" and n.named_children:
-                e = unwrap_parens(n.named_children[0])
-                if e is not None and e.type == "call_expression":
+        js = self.js
+        for n in js.nodes("expression_statement", body):
+            e = unwrap_parens(n.named_children[0]) if n.named_children else None
+            if e is not None and e.type == "call_expression":
+                self._check_chain(e)
+        if not self.is_async:
+            for n in js.nodes("return_statement", body):
+                e = unwrap_parens(n.named_children[0]) if n.named_children else None
+                if e is not None and e.type == "call_expression" and self._own(n):
                     self._check_chain(e)
-            if t == "return_statement" and fn_depth == 0 and not self.is_async and n.named_children:
-                e = unwrap_parens(n.named_children[0])
-                if e is not None and e.type == "call_expression":
-                    self._check_chain(e)
-            if t == "new_expression":
-                self._check_new_promise(n)
-            if t == "try_statement":
-                self._check_try_return(n)
-                has_catch = n.child_by_field_name("handler") is not None
-                for c in n.named_children:
-                    inside = c.id == (n.child_by_field_name("body") or c).id and has_catch
-                    stack.append((c, in_try or inside, fn_depth))
-                continue
-            if t == "await_expression" and fn_depth == 0 and not in_try and wrapped_or_async_await:
-                if not self._cannot_reject(n) and self._can_reject(n.named_children[0] if n.named_children else None, 0):
-                    unprotected.append(n)
-            for c in n.named_children:
-                stack.append((c, in_try, fn_depth))
+        for n in js.nodes("new_expression", body):
+            self._check_new_promise(n)
+        for n in js.nodes("try_statement", body):
+            self._check_try_return(n)
+        if not (self.is_async and not self.h.wrapped):
+            return
+        unprotected = [
+            n for n in js.nodes("await_expression", body)
+            if self._own(n) and not self._in_try(n) and not self._cannot_reject(n)
+            and self._can_reject(n.named_children[0] if n.named_children else None, 0)
+        ]
         if unprotected and self.has_callback and self.cb_ids and not self.has_watchdog:
-            unprotected.sort(key=lambda x: x.start_byte)
             first = unprotected[0]
             more = f" ({len(unprotected)} awaits are outside try/catch)" if len(unprotected) > 1 else ""
             self.findings.append(Finding(
                 "missing-catch", first.start_byte, first.end_byte,
                 f"this `await` is outside any try/catch{more}: if it rejects, callback is never called; "
-                "in production the invocation then runs until the 10-second limit (a timeout) instead of failing with the error; the local dev server answers 500, so local runs hide it",
+                "in production the invocation then runs until the 10-second limit (a timeout) instead of "
+                "failing with the error; the local dev server answers 500, so local runs hide it",
             ))
+
+    def _own(self, node) -> bool:
+        """Does ``node`` belong to the handler itself (not to a function nested in it)?"""
+        return _enclosing_function(node).id == self.fn.id
+
+    def _in_try(self, node) -> bool:
+        """Is ``node`` inside the body of a try that has a catch (within the handler)?"""
+        child = node
+        p = node.parent
+        while p is not None and p.id != self.fn.id:
+            if p.type == "try_statement" and p.child_by_field_name("handler") is not None:
+                b = p.child_by_field_name("body")
+                if b is not None and b.id == child.id:
+                    return True
+            child = p
+            p = p.parent
+        return False
 
     def _can_reject(self, expr, depth: int) -> bool:
         """Is ``expr`` known to be a promise that can reject? Unknown calls are not (precision)."""
@@ -911,27 +912,25 @@ class HandlerContract:
     def _event_spread(self, body) -> None:
         copies: dict[str, object] = {}
         cleaned: set[str] = set()
-        stack = [body]
-        decls = []
-        while stack:
-            n = stack.pop()
-            t = n.type
-            if t == "variable_declarator":
-                decls.append(n)
-            elif t == "unary_expression" and node_text(n).startswith("delete"):
-                arg = n.child_by_field_name("argument")
-                if arg is not None and arg.type in ("member_expression", "subscript_expression"):
-                    key = static_key(arg.child_by_field_name("property") or arg.child_by_field_name("index"))
-                    obj = arg.child_by_field_name("object")
-                    if key == "request" and obj is not None and obj.type == "identifier":
-                        cleaned.add(node_text(obj))
-            elif t == "assignment_expression":
-                left = n.child_by_field_name("left")
-                if left is not None and left.type == "member_expression" and static_key(left.child_by_field_name("property")) == "request":
-                    obj = left.child_by_field_name("object")
-                    if obj is not None and obj.type == "identifier":
-                        cleaned.add(node_text(obj))
-            stack.extend(n.named_children)
+        js = self.js
+        if not self.event_ids:
+            return  # the handler never touches `event`
+        decls = js.nodes("variable_declarator", body)
+        for n in js.nodes("unary_expression", body):
+            if not node_text(n).startswith("delete"):
+                continue
+            arg = n.child_by_field_name("argument")
+            if arg is not None and arg.type in ("member_expression", "subscript_expression"):
+                key = static_key(arg.child_by_field_name("property") or arg.child_by_field_name("index"))
+                obj = arg.child_by_field_name("object")
+                if key == "request" and obj is not None and obj.type == "identifier":
+                    cleaned.add(node_text(obj))
+        for n in js.nodes("assignment_expression", body):
+            left = n.child_by_field_name("left")
+            if left is not None and left.type == "member_expression" and static_key(left.child_by_field_name("property")) == "request":
+                obj = left.child_by_field_name("object")
+                if obj is not None and obj.type == "identifier":
+                    cleaned.add(node_text(obj))
         for d in decls:
             name = d.child_by_field_name("name")
             value = d.child_by_field_name("value")
@@ -956,24 +955,24 @@ class HandlerContract:
                     copies[node_text(rest)] = rest
         leaky = {k: v for k, v in copies.items() if k not in cleaned}
         # sinks: arguments of Twilio API and HTTP calls
-        stack = [body]
         reported = 0
-        while stack and reported < 5:
-            n = stack.pop()
-            if n.type == "call_expression":
-                desc = self.promise_desc(n)
-                args = n.child_by_field_name("arguments")
-                if desc and ("Twilio API" in desc or "HTTP request" in desc) and args is not None:
-                    hit = self._leak_in(args, leaky)
-                    if hit is not None:
-                        what = "`event` holds" if hit.type == "identifier" and hit.id in self.event_ids else "this copy of `event` still holds"
-                        self.findings.append(Finding(
-                            "event-spread-leaks-request", hit.start_byte, hit.end_byte,
-                            f"{what} `event.request` (the incoming headers and cookies), which {desc} "
-                            "sends on; take it out first: `const { request, ...rest } = event`",
-                        ))
-                        reported += 1
-            stack.extend(n.named_children)
+        for n in js.nodes("call_expression", body):
+            if reported >= 5:
+                break
+            args = n.child_by_field_name("arguments")
+            if args is None or not args.named_children:
+                continue
+            desc = self.promise_desc(n)
+            if desc and ("Twilio API" in desc or "HTTP request" in desc):
+                hit = self._leak_in(args, leaky)
+                if hit is not None:
+                    what = "`event` holds" if hit.type == "identifier" and hit.id in self.event_ids else "this copy of `event` still holds"
+                    self.findings.append(Finding(
+                        "event-spread-leaks-request", hit.start_byte, hit.end_byte,
+                        f"{what} `event.request` (the incoming headers and cookies), which {desc} "
+                        "sends on; take it out first: `const { request, ...rest } = event`",
+                    ))
+                    reported += 1
 
     def _is_event_copy(self, value) -> bool:
         value = unwrap_parens(value)
@@ -1195,21 +1194,6 @@ def _last_arg_is_function(call) -> bool:
         return False
     argv = [a for a in args.named_children if a.type != "comment"]
     return bool(argv) and _is_fn(argv[-1])
-
-
-def _first_own(body, types, also_for_await=False):
-    """The first node of ``types`` in ``body`` that belongs to this function (not a nested one)."""
-    best = None
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type in FUNCTION_TYPES:
-            continue
-        if n.type in types or (also_for_await and n.type == "for_in_statement" and any(c.type == "await" for c in n.children)):
-            if best is None or n.start_byte < best.start_byte:
-                best = n
-        stack.extend(n.named_children)
-    return best
 
 
 def _enclosing_function(node):

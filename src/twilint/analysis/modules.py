@@ -159,45 +159,52 @@ def module_refs(file) -> list[ModuleRef]:
     return refs
 
 
+def _enclosing_fn(node):
+    p = node.parent
+    while p is not None and p.type not in _FUNCTIONS:
+        p = p.parent
+    return p
+
+
 def _collect(file, root, refs: list[ModuleRef]) -> None:
-    stack = [(root, None)]
-    while stack:
-        node, fn = stack.pop()
-        t = node.type
-        if t == "call_expression":
+    """Module references from the file's node index (no second walk of the tree)."""
+    js = file.js
+    found = []
+    if b"require" in file.data or b"import" in file.data:
+        for node in js.nodes("call_expression"):
             callee = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
-            if callee is not None and args is not None:
-                kind = None
-                if callee.type == "identifier" and callee.text == b"require":
-                    kind = "require"
-                elif callee.type == "import":
-                    kind = "dynamic-import"
-                if kind is not None:
-                    real = [a for a in args.named_children if a.type != "comment"]
-                    if real:
-                        value = string_value(real[0])
-                        if value is not None:
-                            refs.append(ModuleRef(file, node, real[0], parse_specifier(value), kind, False, fn))
-        elif t in ("import_statement", "export_statement"):
+            if callee is None or args is None:
+                continue
+            kind = None
+            if callee.type == "identifier" and callee.text == b"require":
+                kind = "require"
+            elif callee.type == "import":
+                kind = "dynamic-import"
+            if kind is not None:
+                real = [a for a in args.named_children if a.type != "comment"]
+                if real:
+                    value = string_value(real[0])
+                    if value is not None:
+                        found.append(ModuleRef(file, node, real[0], parse_specifier(value), kind, False, _enclosing_fn(node)))
+    for t in ("import_statement", "export_statement"):
+        for node in js.nodes(t):
             src = node.child_by_field_name("source")
             type_only = any(c.type == "type" for c in node.children)
             if src is not None:
                 value = string_value(src)
                 if value is not None:
                     kind = "import" if t == "import_statement" else "export-from"
-                    refs.append(ModuleRef(file, node, src, parse_specifier(value), kind, type_only, fn))
+                    found.append(ModuleRef(file, node, src, parse_specifier(value), kind, type_only, _enclosing_fn(node)))
             elif t == "import_statement":
                 for c in node.named_children:
                     if c.type == "import_require_clause":
                         s = c.child_by_field_name("source")
                         value = string_value(s) if s is not None else None
                         if value is not None:
-                            refs.append(ModuleRef(file, node, s, parse_specifier(value), "import-require", type_only, fn))
-        inner = node if t in _FUNCTIONS else fn
-        for c in reversed(node.children):
-            if c.type != "comment":
-                stack.append((c, inner))
+                            found.append(ModuleRef(file, node, s, parse_specifier(value), "import-require", type_only, _enclosing_fn(node)))
+    found.sort(key=lambda r: r.node.start_byte)
+    refs.extend(found)
     refs.sort(key=lambda r: r.node.start_byte)
 
 
@@ -285,8 +292,12 @@ def _tsconfig_module(path: str, mtime: float) -> str | None:
 
 
 def tsconfig_module(project) -> str | None:
+    from twilint.project import within
+
     p = project.root / "tsconfig.json"
     try:
+        if not within(p, project.root):
+            return None
         return _tsconfig_module(str(p), p.stat().st_mtime)
     except OSError:
         return None
@@ -499,9 +510,11 @@ def _nearest_type(d: Path, pkg_dir: Path) -> str:
     while True:
         pj = cur / "package.json"
         if pj.is_file():
+            from twilint.project import within
+
             try:
-                data = json.loads(pj.read_text("utf-8"))
-            except (OSError, ValueError):
+                data = json.loads(pj.read_text("utf-8")) if within(pj, pkg_dir) else {}
+            except (OSError, ValueError, RecursionError):
                 data = {}
             t = data.get("type") if isinstance(data, dict) else None
             return t if isinstance(t, str) else "commonjs"
@@ -515,14 +528,18 @@ def installed(project, name: str) -> InstalledPackage | None:
     cache = project.__dict__.setdefault("_twilint_installed", {})
     if name in cache:
         return cache[name]
+    from twilint.project import within
+
     pkg_dir = project.root / "node_modules" / name
     result = None
     try:
+        if not within(pkg_dir / "package.json", project.root):
+            raise OSError("a link out of the project (npm link, a workspace): not read")
         raw = (pkg_dir / "package.json").read_text("utf-8")
         data = json.loads(raw)
         if isinstance(data, dict):
             result = InstalledPackage(name, pkg_dir, data, project.root)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         result = None
     cache[name] = result
     return result

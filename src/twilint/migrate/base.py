@@ -218,11 +218,12 @@ def _markdown(data: dict) -> str:
     for p in data["projects"]:
         lines.append(f"| {p['project']} | {p['from'] or '-'} | {p['to'] or '-'} | {len(p['changes'])} | {len(p['needsPerson'])} |")
     for p in data["projects"]:
-        if p["changes"] or p["needsPerson"] or p["errors"]:
+        if p["changes"] or p["needsPerson"] or p["errors"] or p["notes"]:
             lines += ["", f"## {p['project']}", ""]
             lines += [f"- {c['kind']} `{c['path']}`: {c['description']}" for c in p["changes"]]
             lines += [f"- **needs a person:** {n}" for n in p["needsPerson"]]
             lines += [f"- **error:** {e}" for e in p["errors"]]
+            lines += [f"- note: {n}" for n in p["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -239,6 +240,7 @@ def _html(data: dict) -> str:
         items = [f"<li>{escape(c['kind'])} <code>{escape(c['path'])}</code>: {escape(c['description'])}</li>" for c in p["changes"]]
         items += [f"<li><strong>needs a person:</strong> {escape(n)}</li>" for n in p["needsPerson"]]
         items += [f"<li><strong>error:</strong> {escape(e)}</li>" for e in p["errors"]]
+        items += [f"<li>note: {escape(n)}</li>" for n in p["notes"]]
         if items:
             details += f"<h2>{escape(p['project'])}</h2><ul>{''.join(items)}</ul>"
     return (

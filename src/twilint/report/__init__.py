@@ -15,7 +15,12 @@ class RunResult:
     fixed: list[Diagnostic] = field(default_factory=list)  # diagnostics whose fix was applied
     refused: list[tuple[Path, str, str]] = field(default_factory=list)  # (path, rule, reason)
     changed_files: list[Path] = field(default_factory=list)
+    # For each file in ``changed_files`` that a fix edited: the fix passes applied, in order, as
+    # (the UTF-8 buffer the pass started from, its edits); see ``twilint.fixes.FixOutcome``.
+    fix_passes: dict[Path, list] = field(default_factory=dict)
     diffs: list[tuple[Path, str]] = field(default_factory=list)  # --diff: (path, unified diff)
+    # --diff: what --fix would write, as fixes.FixOutcome (``.new``) and fixes.Creation (``.file``)
+    fix_outputs: list = field(default_factory=list)
     files_checked: int = 0
     projects: list = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)

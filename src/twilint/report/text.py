@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from twilint.engine import display_path
 from twilint.report import RunResult
 
@@ -60,12 +62,12 @@ def _diagnostic(console, d, frame: bool) -> None:
         return
     if d.file.kind == "env":
         # env values are secrets: show the line with its value masked, no neighbours
-        console.print(Text.assemble((f"> {d.line} | ", "dim"), mask_env_line(d.file.lines.line_text(d.line))))
+        console.print(Text.assemble((f"> {d.line} | ", "dim"), mask_secrets(mask_env_line(d.file.lines.line_text(d.line)))))
         return
     lines = d.file.lines
     width = len(str(d.line + 1))
     for ln in range(max(1, d.line - 1), min(lines.line_count, d.line + 1) + 1):
-        text = lines.line_text(ln).expandtabs(4) if "\t" not in lines.line_text(ln) else lines.line_text(ln)
+        text = mask_secrets(lines.line_text(ln))
         marker = ">" if ln == d.line else " "
         console.print(Text.assemble((f"{marker} {ln:>{width}} | ", "dim"), text))
         if ln == d.line:
@@ -81,6 +83,20 @@ def _diagnostic(console, d, frame: bool) -> None:
         if d.fix.reason:
             note += f"; unsafe because {d.fix.reason}"
         console.print(Text(note, style="green" if d.fix.safety == "safe" else "yellow"))
+
+
+# Credential-looking text in code frames: Twilio SIDs and 32-hex tokens, PEM bodies (40+ base64
+# characters), and long random-looking tokens (letters and at least three digits, no spaces). Masked to the same width so
+# the caret under the line still points at the right column.
+_SECRETISH = re.compile(
+    r"(?<![A-Za-z0-9_])(?:[A-Z]{2}[0-9a-fA-F]{32}|[0-9a-fA-F]{32}|[A-Za-z0-9+/=]{40,}|(?=[A-Za-z0-9_+/=\-]*[0-9][A-Za-z0-9_+/=\-]*[0-9]"
+    r"[A-Za-z0-9_+/=\-]*[0-9])(?=[A-Za-z0-9_+/=\-]*[A-Za-z][A-Za-z0-9_+/=\-]*[A-Za-z])[A-Za-z0-9_+/=\-]{20,})(?![A-Za-z0-9_])"
+)
+
+
+def mask_secrets(line: str) -> str:
+    """``line`` with anything that looks like a credential replaced by `*` of the same length."""
+    return _SECRETISH.sub(lambda m: "*" * len(m.group(0)), line)
 
 
 def mask_env_line(line: str) -> str:

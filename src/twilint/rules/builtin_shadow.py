@@ -69,9 +69,12 @@ class BuiltinShadow(Rule):
         deps = root.get("dependencies") if root is not None and root.kind == "object" else None
         if deps is None or deps.kind != "object":
             return ()
+        shadows = [m for m in deps.members if M.is_builtin_name(m.key)]
+        if not shadows:
+            return ()  # the common case: no need to read the project's code
         loaded = set(M.required_packages(project))  # `require('punycode/')` loads the package
-        for m in deps.members:
-            if not M.is_builtin_name(m.key) or m.key in loaded:
+        for m in shadows:
+            if m.key in loaded:
                 continue
             extra = ""
             if m.key == "punycode":

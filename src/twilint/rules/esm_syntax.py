@@ -107,9 +107,11 @@ class EsmSyntax(Rule):
         v = cfg.get("functionsFolder")
         if v is None or v.kind != "string" or not v.data:
             return ()
+        from twilint.project import within
+
         out_dir = (project.root / v.data).resolve()
-        if not out_dir.is_dir():
-            return ()
+        if not out_dir.is_dir() or not within(out_dir, project.root):
+            return ()  # (twilint reads nothing outside the project)
         from twilint.sources.js import parse_script
 
         found = []
@@ -119,6 +121,8 @@ class EsmSyntax(Rule):
                 if not fn.endswith(".js") or fn.endswith(".min.js"):
                     continue
                 path = os.path.join(dirpath, fn)
+                if not within(path, project.root):
+                    continue
                 try:
                     with open(path, "rb") as fh:
                         data = fh.read(2 * 1024 * 1024 + 1)

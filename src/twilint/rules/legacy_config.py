@@ -30,8 +30,10 @@ We deprecated this file in new versions." [002:2479-2480]. Migrate with
 
 ## Fix safety
 
-No fix: the migration is a command (`npx -p twilio-run twilio-upgrade-config`, see
-https://twil.io/serverlessv3 and the Classic-migration recipe), and custom settings need a person.
+No fix: the migration is a command. `twilint migrate legacy-config` writes the deploy state into
+`.twiliodeployinfo`, moves settings that map to current keys into `.twilioserverlessrc` and reports
+the rest (see the README, "Migrations"); twilio-run's own `npx -p twilio-run twilio-upgrade-config`
+(https://twil.io/serverlessv3) converts the deploy state only.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class LegacyConfig(Rule):
             return ()
         ctx.report(file, 0, 0,
                    ".twilio-functions is ignored by current Serverless Toolkit versions: run "
-                   "`npx -p twilio-run twilio-upgrade-config`, then move custom settings into .twilioserverlessrc")
+                   "`twilint migrate legacy-config` (or `npx -p twilio-run twilio-upgrade-config`, then move "
+                   "custom settings into .twilioserverlessrc by hand)")
         return ()
 
 

@@ -61,10 +61,33 @@ class JsTree:
     tree: object
     comments: list = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
+    # every named node by type, in document order: built by the one walk in parse_script, so
+    # rules look nodes up instead of walking the tree again
+    by_type: dict = field(default_factory=dict)
 
     @property
     def root(self):
         return self.tree.root_node
+
+    def nodes(self, node_type: str, within=None) -> list:
+        """Named nodes of ``node_type`` (inside ``within``'s byte range if given), in order."""
+        found = self.by_type.get(node_type, ())
+        if within is None or not found:
+            return list(found)
+        import bisect
+
+        starts = self._starts(node_type)
+        lo = bisect.bisect_left(starts, within.start_byte)
+        hi = bisect.bisect_left(starts, within.end_byte)
+        end = within.end_byte
+        return [n for n in found[lo:hi] if n.end_byte <= end]
+
+    def _starts(self, node_type: str) -> list[int]:
+        cache = self.__dict__.setdefault("_start_cache", {})
+        s = cache.get(node_type)
+        if s is None:
+            s = cache[node_type] = [n.start_byte for n in self.by_type[node_type]]
+        return s
 
     @property
     def has_error(self) -> bool:
@@ -80,9 +103,16 @@ def parse_script(data: bytes, lang: str) -> JsTree:
     cursor = root.walk()
     has_error = root.has_error
     problems = js.problems
+    index = js.by_type
     while True:
         node = cursor.node
         t = node.type
+        if node.is_named:
+            bucket = index.get(t)
+            if bucket is None:
+                index[t] = [node]
+            else:
+                bucket.append(node)
         if t == "comment" or t == "html_comment":
             comments.append(node)
         descend = True
