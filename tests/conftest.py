@@ -9,6 +9,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
+
+# Timing varies a lot on a loaded 2-core CI machine: no per-example deadlines (the example
+# counts stay as each test sets them).
+_hypothesis_settings.register_profile("twilint", deadline=None)
+_hypothesis_settings.load_profile("twilint")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

@@ -42,26 +42,31 @@ class Value:
     # unquoted scalar (YAML plain scalars, dotenv values).
     quote: str | None = None
     members: list[Member] = field(default_factory=list)
+    # key -> the last member with that key, built on the first lookup (and rebuilt when members
+    # were added since): lookups must not be linear, a package.json can have 60,000 keys.
+    _index: "tuple[int, dict[str, Member]] | None" = field(default=None, repr=False, compare=False)
 
     # -- objects -----------------------------------------------------------------------------
     def get(self, key: str) -> "Value | None":
         """The value of ``key`` in an object (the last one wins, as in JSON.parse)."""
-        if self.kind != OBJECT:
-            return None
-        found = None
-        for m in self.members:
-            if m.key == key:
-                found = m.value
-        return found
+        m = self.member(key)
+        return m.value if m is not None else None
 
     def member(self, key: str) -> Member | None:
         if self.kind != OBJECT:
             return None
-        found = None
-        for m in self.members:
-            if m.key == key:
-                found = m
-        return found
+        members = self.members
+        if len(members) < 8:
+            found = None
+            for m in members:
+                if m.key == key:
+                    found = m
+            return found
+        index = self._index
+        if index is None or index[0] != len(members):
+            index = (len(members), {m.key: m for m in members})  # (later members win)
+            self._index = index
+        return index[1].get(key)
 
     def keys(self) -> list[str]:
         return [m.key for m in self.members] if self.kind == OBJECT else []
