@@ -169,21 +169,22 @@ class PathTracker:
                     scope.vars[node_text(name)] = None
 
     def _hoist_function(self, body, scope: _Scope) -> None:
-        """`var` declarations anywhere in the function (not in nested functions)."""
-        stack = [body]
-        while stack:
-            n = stack.pop()
-            for c in n.named_children:
-                if c.type in FUNCTION_TYPES or c.type in ("class_declaration", "class"):
-                    continue
-                if c.type == "variable_declaration":
-                    for d in c.named_children:
-                        if d.type == "variable_declarator":
-                            names: list[str] = []
-                            self._names(d.child_by_field_name("name"), names)
-                            for nm in names:
-                                scope.vars.setdefault(nm, None)
-                stack.append(c)
+        """`var` declarations anywhere in the function (not in nested functions or classes)."""
+        from twilint.sources.js import typed
+
+        owner = body.parent
+        for c in typed(body, "variable_declaration"):
+            p = c.parent
+            while p is not None and p.id != owner.id and p.type not in FUNCTION_TYPES and p.type not in ("class_declaration", "class"):
+                p = p.parent
+            if p is None or p.id != owner.id:
+                continue  # it belongs to a nested function or class
+            for d in c.named_children:
+                if d.type == "variable_declarator":
+                    names: list[str] = []
+                    self._names(d.child_by_field_name("name"), names)
+                    for nm in names:
+                        scope.vars.setdefault(nm, None)
 
     def _bind(self, pattern, kind: str | None, scope: _Scope, assign: bool = False) -> None:
         """Bind the names of ``pattern`` to the value of ``kind``; record destructured keys."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from twilint.analysis.paths import static_key
-from twilint.sources.js import node_text, string_value, unwrap_parens
+from twilint.sources.js import node_text, string_value, typed, unwrap_parens
 
 FUNCTION_TYPES = {
     "function_expression", "function", "arrow_function", "function_declaration",
@@ -157,7 +157,7 @@ def runtime_calls(file, method: str):
     if not runtime_is_global(file):
         return []
     out = []
-    for n in walk(file.js.root):
+    for n in file.js.nodes("call_expression"):
         mc = method_call(n)
         if mc is None or mc[1] != method:
             continue
@@ -192,7 +192,7 @@ class CookieSet:
 
 def header_sets(root) -> list[HeaderSet]:
     out = []
-    for n in walk(root):
+    for n in typed(root, "call_expression"):
         mc = method_call(n)
         if mc is None:
             continue
@@ -215,7 +215,7 @@ def header_sets(root) -> list[HeaderSet]:
 
 def cookie_sets(root) -> list[CookieSet]:
     out = []
-    for n in walk(root):
+    for n in typed(root, "call_expression"):
         mc = method_call(n)
         if mc is None or mc[1] != "setCookie" or not mc[2]:
             continue
@@ -246,9 +246,7 @@ def response_vars(root, callback_names: set[str] | None = None) -> list[Response
     response escapes (passed to a function other than the handler's callback, stored, returned,
     reassigned). Names are matched within the declaring function."""
     out: list[ResponseVar] = []
-    for n in walk(root):
-        if n.type != "variable_declarator":
-            continue
+    for n in typed(root, "variable_declarator"):
         name = n.child_by_field_name("name")
         value = unwrap_parens(n.child_by_field_name("value"))
         if name is None or name.type != "identifier" or value is None:

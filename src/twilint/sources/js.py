@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 _LANGS: dict[str, object] = {}
@@ -94,10 +95,47 @@ class JsTree:
         return bool(self.problems)
 
 
+_TREES: "weakref.WeakValueDictionary[int, JsTree]" = weakref.WeakValueDictionary()
+
+
+def tree_of(node) -> "JsTree | None":
+    """The JsTree a node belongs to (so helpers given only a node can use its index)."""
+    root = node
+    while True:
+        p = root.parent
+        if p is None:
+            break
+        root = p
+    js = _TREES.get(root.id)
+    return js if js is not None and js.tree.root_node.id == root.id else None
+
+
+def typed(node, node_type: str) -> list:
+    """Named nodes of ``node_type`` inside ``node`` (``node`` included), from the index."""
+    js = tree_of(node)
+    if js is None:
+        out = []
+        cursor = node.walk()
+        while True:
+            n = cursor.node
+            if n.type == node_type and n.is_named:
+                out.append(n)
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return out
+    found = js.nodes(node_type, node if node.parent is not None else None)
+    if node.parent is not None and node.type == node_type and all(n.id != node.id for n in found[:1]):
+        found.insert(0, node)
+    return found
+
+
 def parse_script(data: bytes, lang: str) -> JsTree:
     tree = parser(lang).parse(data)
     js = JsTree(lang, data, tree)
     root = tree.root_node
+    _TREES[root.id] = js
     comments = js.comments
     # One cursor walk collects comments and syntax problems (0.26 µs a node).
     cursor = root.walk()
