@@ -765,22 +765,9 @@ class HandlerContract:
         return False
 
     def _check_chain(self, call) -> None:
-        links = []
-        node = call
-        while node is not None and node.type == "call_expression":
-            fn = unwrap_parens(node.child_by_field_name("function"))
-            if fn is None or fn.type != "member_expression":
-                break
-            prop = static_key(fn.child_by_field_name("property"))
-            if prop not in CHAIN_METHODS:
-                break
-            args = node.child_by_field_name("arguments")
-            argv = [a for a in args.named_children if a.type != "comment"] if args is not None else []
-            links.append((prop, argv, node))
-            node = unwrap_parens(fn.child_by_field_name("object"))
+        links = _chain_links(call)  # innermost link first
         if not links:
             return
-        links.reverse()
         if not any(self.refs_callback(a) for _, argv, _ in links for a in argv if _is_fn(a)):
             return  # not a callback chain
         # simulate a rejection of the base promise through the chain
