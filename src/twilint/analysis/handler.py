@@ -229,10 +229,14 @@ def twilio_handlers(file) -> list[Handler]:
     project = file.project
     if not project.is_function_file(file) or not project.is_twilio:
         return []
+    cached = file.__dict__.get("_twilio_handlers")
+    if cached is not None:  # every handler rule asks; found once per parse (release() drops it)
+        return cached
     js = file.js
     if js is None or js.has_error:
         return []
     handlers = find_handlers(js)
     if project.twilio_evidence != "strong":
         handlers = [h for h in handlers if not looks_like_lambda(h)]
+    file.__dict__["_twilio_handlers"] = handlers
     return handlers

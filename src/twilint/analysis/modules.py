@@ -107,6 +107,17 @@ def parse_specifier(text: str) -> Specifier:
     return Specifier(text, "package", package=name, subpath=subpath)
 
 
+def deploy_dependencies(file):
+    """The `dependencies` object of ``file`` when it is the package.json of a Twilio project
+    (what the deploy installs), else None."""
+    project = file.project
+    if file.role != "project" or file is not project.package_json or not project.is_twilio:
+        return None
+    root = file.value
+    deps = root.get("dependencies") if root is not None and root.kind == "object" else None
+    return deps if deps is not None and deps.kind == "object" else None
+
+
 def is_builtin_name(name: str) -> bool:
     """Does a bare ``require(name)`` load a Node builtin (so an npm package of that name is shadowed)?"""
     return name in BUILTINS or name in LEGACY_INTERNALS

@@ -62,13 +62,10 @@ class BuiltinShadow(Rule):
     example_path = "package.json"
 
     def check_file(self, ctx, file):
+        deps = M.deploy_dependencies(file)
+        if deps is None:
+            return ()
         project = file.project
-        if file.role != "project" or file is not project.package_json or not project.is_twilio:
-            return ()
-        root = file.value
-        deps = root.get("dependencies") if root is not None and root.kind == "object" else None
-        if deps is None or deps.kind != "object":
-            return ()
         shadows = [m for m in deps.members if M.is_builtin_name(m.key)]
         if not shadows:
             return ()  # the common case: no need to read the project's code

@@ -61,13 +61,10 @@ class NativeDependency(Rule):
     example_path = "package.json"
 
     def check_file(self, ctx, file):
+        deps = M.deploy_dependencies(file)
+        if deps is None:
+            return ()
         project = file.project
-        if file.role != "project" or file is not project.package_json or not project.is_twilio:
-            return ()
-        root = file.value
-        deps = root.get("dependencies") if root is not None and root.kind == "object" else None
-        if deps is None or deps.kind != "object":
-            return ()
         table = M.native_table()
         for m in deps.members:
             name = m.key
