@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twilint import model
 from twilint.model import Diagnostic, Rule, RuleContext, Severity
 from twilint.project import Project, SourceFile
 
@@ -65,9 +66,17 @@ def io_diagnostic(file: SourceFile) -> Diagnostic | None:
 def lint_file(file: SourceFile, rules: list[tuple[Rule, Severity]], facts) -> list[Diagnostic]:
     """Diagnostics of the file rules for one file (no project rules, no filtering)."""
     out: list[Diagnostic] = []
+    data = None
     for rule, sev in rules:
         if file.kind not in rule.file_kinds:
             continue
+        triggers = rule.triggers
+        if triggers is not None and model.PREFILTERS:
+            if data is None:
+                data = file.data
+                escaped = b"\\u" in data or b"\\x" in data
+            if not escaped and not any(t in data for t in triggers):
+                continue
         ctx = RuleContext(rule, sev, facts)
         if TIMING is not None:
             from time import perf_counter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
@@ -11,6 +12,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from twilint.project import Project, SourceFile
 
+
+# Byte pre-filters (``Rule.triggers``, ``JsTree.mentions`` and the analyses' own checks) skip work
+# that cannot find anything; TWILINT_NO_TRIGGERS=1 switches them all off, which
+# ``tests/test_triggers.py`` uses to prove that they change no result.
+PREFILTERS = not os.environ.get("TWILINT_NO_TRIGGERS")
 
 class Severity(enum.IntEnum):
     INFO = 1
@@ -110,6 +116,11 @@ class Rule:
     # The kinds of file the rule reads (see ``SourceFile.kind``): the engine only calls
     # ``check_file`` for these, and the cache keys on them.
     file_kinds: ClassVar[frozenset[str]] = frozenset()
+    # A pre-filter, as Semgrep's: byte strings of which at least one must occur in a file for
+    # ``check_file`` to be able to report anything there. The engine skips the call when none
+    # occurs (and the file has no ``\x``/``\u`` escape that could spell one). None: always run.
+    # ``tests/test_triggers.py`` checks every rule's triggers against a run without them.
+    triggers: ClassVar[tuple[bytes, ...] | None] = None
     # For the docs test: where the rule's examples go in a minimal project.
     example_path: ClassVar[str] = "functions/example.js"
     docs: ClassVar[str] = ""

@@ -264,24 +264,26 @@ def _mark_elided_imports(root, refs: list[ModuleRef]) -> None:
             r.type_only = True
 
 
-def deployed_code_files(project) -> list:
-    """The files whose module references matter: functions and private JS/TS assets."""
+def deployed_code_files(project, within=None) -> list:
+    """The files whose module references matter: functions and private JS/TS assets (those of
+    ``within``, a set of paths, if given)."""
     out = []
     for f in project.files.values():
-        if f.kind not in ("js", "ts") or not f.ok:
+        if f.kind not in ("js", "ts") or (within is not None and f.path not in within) or not f.ok:
             continue
         if f.role == "function" or (f.role == "asset" and f.visibility == "private"):
-            if f.js is None or f.js.problems or f.is_minified:
+            if f.is_minified or f.js is None or f.js.problems:  # (a bundle is never parsed)
                 continue
             out.append(f)
     return sorted(out, key=lambda f: f.rel)
 
 
-def project_refs(project) -> list[ModuleRef]:
-    refs = []
-    for f in deployed_code_files(project):
-        refs.extend(module_refs(f))
-    return refs
+def project_refs(project, targets_only: bool = False) -> list[ModuleRef]:
+    """Module references of the deployed code; with ``targets_only``, of the files being reported
+    on only (the rules that report at each site when package.json is not among the targets pass
+    it, so a one-file run does not parse the whole project)."""
+    files = deployed_code_files(project, project.targets if targets_only else None)
+    return [ref for f in files for ref in module_refs(f)]
 
 
 def has_bundler(project) -> bool:
@@ -767,8 +769,9 @@ def package_json_target(project):
     return pj
 
 
-def required_packages(project) -> dict[str, list[ModuleRef]]:
-    """Packages the deployed code loads (require, import, import()), by name, with their sites.
+def required_packages(project, targets_only: bool = False) -> dict[str, list[ModuleRef]]:
+    """Packages the deployed code loads (require, import, import()), by name, with their sites
+    (in the target files only with ``targets_only``, see :func:`project_refs`).
 
     Builtins, paths, the platform's own packages and TypeScript ``import type`` are left out.
     """
@@ -778,7 +781,7 @@ def required_packages(project) -> dict[str, list[ModuleRef]]:
         n = pj.value.get("name")
         own = n.data if n is not None and n.kind == "string" else None
     out: dict[str, list[ModuleRef]] = {}
-    for ref in project_refs(project):
+    for ref in project_refs(project, targets_only):
         if ref.spec.category != "package" or ref.type_only:
             continue
         name = ref.package

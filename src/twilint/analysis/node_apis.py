@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from twilint import model
 from twilint.analysis.modules import module_refs
 from twilint.sources.js import node_text
 
@@ -83,7 +84,7 @@ def deprecated_uses(file, major: int) -> list[Use]:
     if js is None or js.problems:
         return []
     table = [a for a in api_table() if a.stage(major) is not None]
-    if not table:
+    if not table or not _may_use(js.data, table):
         return []
     out: list[Use] = []
     # module bindings: local name -> module ; destructured: local name -> (module, member)
@@ -131,17 +132,28 @@ def deprecated_uses(file, major: int) -> list[Use]:
                             al = spec.child_by_field_name("alias")
                             if n is not None:
                                 member_alias[node_text(al if al is not None else n)] = (mod, node_text(n))
-    stack = [js.root]
-    while stack:
-        n = stack.pop()
+    calls = js.nodes("new_expression") + js.nodes("call_expression")
+    calls.sort(key=lambda n: (n.start_byte, -n.end_byte))  # document order, outer first
+    for n in calls:
         t = n.type
-        if t in ("new_expression", "call_expression"):
-            callee = n.child_by_field_name("constructor" if t == "new_expression" else "function")
-            if callee is not None:
-                _match(callee, t, table, mod_alias, member_alias, require_calls, out, n, major)
-        stack.extend(c for c in n.children if c.type != "comment")
+        callee = n.child_by_field_name("constructor" if t == "new_expression" else "function")
+        if callee is not None:
+            _match(callee, t, table, mod_alias, member_alias, require_calls, out, n, major)
     out.sort(key=lambda u: u.node.start_byte)
     return out
+
+
+def _may_use(data: bytes, table) -> bool:
+    """False when no API of ``table`` can be used in ``data``: a cheap byte pre-filter. Every use
+    names the API (a global call or constructor) or its module (in a require/import string), and
+    an escape sequence could spell either."""
+    if not model.PREFILTERS or b"\\u" in data or b"\\x" in data:
+        return True
+    for a in table:
+        needle = a.name if a.kind in ("call", "new") else a.module
+        if needle is None or needle.removeprefix("node:").encode() in data:
+            return True
+    return False
 
 
 def _match(callee, t, table, mod_alias, member_alias, require_calls, out, node, major) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from twilint.analysis.paths import static_key
-from twilint.sources.js import node_text, string_value, typed, unwrap_parens
+from twilint.sources.js import node_text, string_value, tree_of, typed, unwrap_parens
 
 FUNCTION_TYPES = {
     "function_expression", "function", "arrow_function", "function_declaration",
@@ -99,10 +99,14 @@ def enclosing_function(node):
     return None
 
 
+_DECLARING = ("variable_declarator", "function_declaration", "class_declaration", "generator_function_declaration",
+              "formal_parameters", "arrow_function", "import_specifier", "namespace_import", "import_clause")
+
+
 def local_names(root) -> set[str]:
     """Names declared anywhere in the file (variables, functions, classes, parameters)."""
     out: set[str] = set()
-    for n in walk(root):
+    for n in (n for t in _DECLARING for n in typed(root, t)):
         t = n.type
         if t == "variable_declarator":
             _pattern_names(n.child_by_field_name("name"), out)
@@ -148,13 +152,14 @@ def runtime_is_global(file) -> bool:
     """``Runtime`` in this file is the platform's global (nothing in the file declares it)."""
     cache = file.__dict__.setdefault("_responses_cache", {})
     if "runtime" not in cache:
-        cache["runtime"] = "Runtime" not in local_names(file.js.root)
+        js = file.js
+        cache["runtime"] = not js.mentions(b"Runtime") or "Runtime" not in local_names(js.root)
     return cache["runtime"]
 
 
 def runtime_calls(file, method: str):
     """Every ``Runtime.<method>()`` call of the file (the global Runtime only)."""
-    if not runtime_is_global(file):
+    if not file.js.mentions(b"Runtime") or not runtime_is_global(file):
         return []
     out = []
     for n in file.js.nodes("call_expression"):
@@ -192,6 +197,9 @@ class CookieSet:
 
 def header_sets(root) -> list[HeaderSet]:
     out = []
+    js = tree_of(root)
+    if js is not None and not js.mentions(b"appendHeader", b"setHeaders"):
+        return out
     for n in typed(root, "call_expression"):
         mc = method_call(n)
         if mc is None:
@@ -215,6 +223,9 @@ def header_sets(root) -> list[HeaderSet]:
 
 def cookie_sets(root) -> list[CookieSet]:
     out = []
+    js = tree_of(root)
+    if js is not None and not js.mentions(b"setCookie"):
+        return out
     for n in typed(root, "call_expression"):
         mc = method_call(n)
         if mc is None or mc[1] != "setCookie" or not mc[2]:
@@ -246,6 +257,9 @@ def response_vars(root, callback_names: set[str] | None = None) -> list[Response
     response escapes (passed to a function other than the handler's callback, stored, returned,
     reassigned). Names are matched within the declaring function."""
     out: list[ResponseVar] = []
+    js = tree_of(root)
+    if js is not None and not js.mentions(b"Response"):
+        return out
     for n in typed(root, "variable_declarator"):
         name = n.child_by_field_name("name")
         value = unwrap_parens(n.child_by_field_name("value"))
@@ -359,8 +373,8 @@ def _scope_of(node, root):
 
 
 def _identifier_uses(scope, name: str, decl_name_node):
-    for n in walk(scope):
-        if n.type == "identifier" and node_text(n) == name and n.id != decl_name_node.id:
+    for n in typed(scope, "identifier"):
+        if node_text(n) == name and n.id != decl_name_node.id:
             yield n
 
 

@@ -72,6 +72,7 @@ class CookieAttributes(Rule):
     summary = "A cookie with Max-Age over 24 h (the platform returns 400) or a Domain= attribute (removed)"
     fixable = SAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"setCookie",)  # every finding is in a setCookie() call
 
     def check_file(self, ctx, file):
         if not server_code(file):

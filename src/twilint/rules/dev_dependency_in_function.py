@@ -45,6 +45,7 @@ same version range is installed, now also at deploy.
 
 from __future__ import annotations
 
+from twilint import model
 from twilint.analysis import modules as M
 from twilint.analysis.package_edits import add_dependency, remove_member
 from twilint.model import SAFE, Fix, Rule, Severity
@@ -64,12 +65,12 @@ class DevDependencyInFunction(Rule):
     }
 
     def check_project(self, ctx, project):
-        if not project.is_twilio:
+        if not project.is_twilio or not _may_load_dev_only(project):
             return ()
         pj = M.package_json_target(project)
         severity = Severity.WARNING if project.bundled and M.has_bundler(project) else Severity.ERROR
         note = "; the bundler may inline it" if severity == Severity.WARNING else ""
-        for name, refs in M.required_packages(project).items():
+        for name, refs in M.required_packages(project, targets_only=pj is None).items():
             fields = [d.field for d in M.declarations(project, name)]
             if "dependencies" in fields or "devDependencies" not in fields:
                 continue
@@ -100,6 +101,28 @@ class DevDependencyInFunction(Rule):
                             None, severity,
                         )
         return ()
+
+
+def _may_load_dev_only(project) -> bool:
+    """False when no package that only ``devDependencies`` declares can be loaded by the deployed
+    code: none is declared, or no function or private asset names one in its bytes (read, not
+    parsed; an escape sequence could spell a name, so such a file counts as naming them all)."""
+    dev = project.dependencies("devDependencies")
+    if dev is None:
+        return False
+    if not model.PREFILTERS:
+        return True
+    dev_only = [n for n in dev.keys() if "dependencies" not in {d.field for d in M.declarations(project, n)}]
+    if not dev_only:
+        return False
+    needles = [n.encode() for n in dev_only]
+    for f in project.files.values():
+        if f.kind not in ("js", "ts") or not (f.role == "function" or (f.role == "asset" and f.visibility == "private")):
+            continue
+        data = f.data
+        if b"\\u" in data or b"\\x" in data or any(n in data for n in needles):
+            return True
+    return False
 
 
 RULE = DevDependencyInFunction()

@@ -86,9 +86,10 @@ class EsmRequire(Rule):
             return ()
         rid, node = M.runtime_node_version(project, ctx.facts)
         supported = M.require_esm_supported(node)
+        pj = M.package_json_target(project)
         by_package: dict[str, list] = {}
         verdicts = {}
-        for ref in M.project_refs(project):
+        for ref in M.project_refs(project, targets_only=pj is None):
             if ref.spec.category != "package" or ref.package in M.PLATFORM_PROVIDED:
                 continue
             if not M.loads_with_require(ref):
@@ -103,7 +104,6 @@ class EsmRequire(Rule):
 
         severity = Severity.WARNING if supported else Severity.ERROR
         runtime_note = _runtime_note(rid, node, supported)
-        pj = M.package_json_target(project)
         for package, items in by_package.items():
             verdict = items[0][1]
             pin = _pin_fix(project, package, verdict)

@@ -50,6 +50,7 @@ from __future__ import annotations
 import os
 
 from twilint.model import Rule, Severity
+from twilint.sources.js import typed
 
 NAME = "esm-syntax"
 
@@ -62,13 +63,7 @@ def esm_statements(root):
             out.append((c, "`import` statement"))
         elif c.type == "export_statement":
             out.append((c, "`export` statement"))
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        if n.type == "meta_property" and n.text.startswith(b"import"):
-            out.append((n, "`import.meta`"))
-            continue
-        stack.extend(c for c in n.children if c.type not in ("comment", "string", "template_string"))
+    out.extend((n, "`import.meta`") for n in typed(root, "meta_property") if n.text.startswith(b"import"))
     return sorted(out, key=lambda x: x[0].start_byte)
 
 
@@ -78,6 +73,7 @@ class EsmSyntax(Rule):
     summary = "Static import/export in a deployed .js Function: Functions load as CommonJS"
     fixable = None
     file_kinds = frozenset({"js"})
+    triggers = (b"import", b"export")
 
     def check_file(self, ctx, file):
         project = file.project

@@ -61,8 +61,9 @@ from __future__ import annotations
 import json
 import re
 
+from twilint import model
 from twilint.analysis.paths import static_key
-from twilint.analysis.responses import args_of, walk
+from twilint.analysis.responses import args_of
 from twilint.analysis.secrets import PEM_PRIVATE, classify_value, is_secret_name, random_looking
 from twilint.model import Rule, Severity
 from twilint.sources.js import node_text, string_value, unwrap_parens
@@ -73,6 +74,9 @@ _TEXT_SID = re.compile(r"\bAC[0-9a-fA-F]{32}\b")
 _TEXT_TOKEN = re.compile(
     r"""(?i)(auth_?token|api_?secret|api_?key_?secret|client_?secret|password|secret)["']?\s*[:=]\s*["']([0-9A-Za-z]{32})["']""")
 _TWILIO_CTORS = {"twilio", "Twilio"}
+# Every credential format is at least 32 characters (a PEM key far more), and a literal's source
+# is at least its value's length plus two quotes: shorter literals are skipped unread.
+_MIN_LITERAL = 34
 
 
 def _string_of(node) -> str | None:
@@ -156,7 +160,7 @@ class HardcodedCredential(Rule):
         js = file.js
         if js is None or js.has_error:
             return ()
-        self._code(ctx, file, js.root)
+        self._code(ctx, file, js)
         return ()
 
     def check_project(self, ctx, project):
@@ -190,9 +194,11 @@ class HardcodedCredential(Rule):
         ctx.report(file, start, end, f"hard-coded credential: {desc}{where} (value not shown); {advice}",
                    severity=_SEV[sev])
 
-    def _code(self, ctx, file, root):
-        for n in walk(root):
-            if n.type not in ("string", "template_string"):
+    def _code(self, ctx, file, js):
+        literals = js.nodes("string") + js.nodes("template_string")
+        literals.sort(key=lambda n: (n.start_byte, -n.end_byte))  # document order, outer first
+        for n in literals:
+            if n.end_byte - n.start_byte < _MIN_LITERAL and model.PREFILTERS:
                 continue
             if n.parent is not None and n.parent.type in ("import_statement", "export_statement"):
                 continue

@@ -80,6 +80,7 @@ class InvalidMimeType(Rule):
     summary = "A Content-Type literal that is not a valid media type (plain/text, json/application, ...)"
     fixable = SAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"appendHeader", b"setHeaders")  # findings are in header-setting calls
 
     def check_file(self, ctx, file):
         if not server_code(file):

@@ -117,6 +117,7 @@ class NonStringHeaderValue(Rule):
     summary = "A header or cookie value that is not a string: objects throw in runtime-handler 2.1.0+"
     fixable = SAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"appendHeader", b"setHeaders", b"setCookie")  # header and cookie setters
 
     def check_file(self, ctx, file):
         if not server_code(file):

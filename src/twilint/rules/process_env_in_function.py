@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
 from twilint.analysis.paths import static_key
-from twilint.analysis.responses import FUNCTION_TYPES, walk
+from twilint.analysis.responses import FUNCTION_TYPES
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
 from twilint.sources.js import node_text, unwrap_parens
 
@@ -81,15 +81,19 @@ class ProcessEnvInFunction(Rule):
     summary = "process.env.X in a handler where the Function's variable is context.X"
     fixable = UNSAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"process",)
 
     def check_file(self, ctx, file):
         handlers = twilio_handlers(file)
         if not handlers:
             return ()
         known = _env_keys(file.project) | DEFAULTS
+        js = file.js
         for h in handlers:
             ctx_name = h.param_name(0)
-            for n in walk(h.function):
+            found = js.nodes("member_expression", h.function) + js.nodes("parenthesized_expression", h.function)
+            found.sort(key=lambda n: (n.start_byte, -n.end_byte))  # document order, outer first
+            for n in found:
                 if not _is_process_env(n):
                     continue
                 parent = n.parent

@@ -61,9 +61,9 @@ from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
 from twilint.analysis.paths import static_key
-from twilint.analysis.responses import method_call, response_vars, server_code, walk
+from twilint.analysis.responses import method_call, response_vars, server_code
 from twilint.model import SAFE, Edit, Fix, Rule, Severity
-from twilint.sources.js import node_text, string_value, unwrap_parens
+from twilint.sources.js import node_text, string_value, typed, unwrap_parens
 
 NAME = "response-content-type"
 TWIML_CLASSES = {"VoiceResponse", "MessagingResponse", "FaxResponse"}
@@ -71,9 +71,7 @@ TWIML_CLASSES = {"VoiceResponse", "MessagingResponse", "FaxResponse"}
 
 def _twiml_names(scope) -> set[str]:
     out = set()
-    for n in walk(scope):
-        if n.type != "variable_declarator":
-            continue
+    for n in typed(scope, "variable_declarator"):
         name = n.child_by_field_name("name")
         value = unwrap_parens(n.child_by_field_name("value"))
         if name is None or name.type != "identifier" or value is None or value.type != "new_expression":
@@ -87,7 +85,7 @@ def _twiml_names(scope) -> set[str]:
 def _object_names(scope) -> set[str]:
     """`const x = { ... }` / `[ ... ]` in the scope, never reassigned."""
     consts, assigned = set(), set()
-    for n in walk(scope):
+    for n in typed(scope, "lexical_declaration") + typed(scope, "assignment_expression"):
         if n.type == "lexical_declaration" and n.children and n.children[0].type == "const":
             for d in n.named_children:
                 if d.type != "variable_declarator":
@@ -134,6 +132,7 @@ class ResponseContentType(Rule):
     summary = "A Twilio.Response with an object body and no JSON Content-Type, or TwiML not sent as text/xml"
     fixable = SAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"Response",)  # every finding is on a `new Twilio.Response()`
 
     def check_file(self, ctx, file):
         if not server_code(file):

@@ -118,6 +118,7 @@ class RuntimeAssetKey(Rule):
     summary = "A Runtime.getAssets() key that names no private Asset (slash, .private., extension, visibility)"
     fixable = SAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"Runtime",)  # findings are on Runtime.getAssets()
     example_files = {"assets/names.private.json": '["Ahoy"]\n'}
 
     def check_file(self, ctx, file):

@@ -65,6 +65,7 @@ class RuntimeFunctionKey(Rule):
     summary = "A Runtime.getFunctions() key with a slash or .js, or naming no Function; getFunction()"
     fixable = SAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"Runtime",)  # findings are on Runtime.getFunction(s)()
     example_files = {"functions/helpers.private.js": "exports.greet = () => 'Ahoy';\n"}
 
     def check_file(self, ctx, file):

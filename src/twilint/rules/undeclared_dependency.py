@@ -79,7 +79,7 @@ class UndeclaredDependency(Rule):
             return ()
         pj = M.package_json_target(project)
         bundler = project.bundled and M.has_bundler(project)
-        for name, refs in M.required_packages(project).items():
+        for name, refs in M.required_packages(project, targets_only=pj is None).items():
             decls = M.declarations(project, name)
             fields = [d.field for d in decls]
             if "dependencies" in fields or "devDependencies" in fields:

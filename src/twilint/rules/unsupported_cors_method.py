@@ -59,6 +59,7 @@ class UnsupportedCorsMethod(Rule):
     summary = "Access-Control-Allow-Methods lists methods Functions never receive (only GET, POST, OPTIONS)"
     fixable = SAFE
     file_kinds = frozenset({"js", "ts"})
+    triggers = (b"appendHeader", b"setHeaders")  # findings are in header-setting calls
 
     def check_file(self, ctx, file):
         if not server_code(file):

@@ -94,6 +94,20 @@ class JsTree:
     def has_error(self) -> bool:
         return bool(self.problems)
 
+    def mentions(self, *needles: bytes) -> bool:
+        """Can the source name any of ``needles``? False only when none of them occurs in its
+        bytes and no ``\\x``/``\\u`` escape could spell one: a C-speed pre-filter for analyses
+        that look for a name."""
+        from twilint import model
+
+        data = self.data
+        if not model.PREFILTERS or any(n in data for n in needles):
+            return True
+        escaped = self.__dict__.get("_escaped")
+        if escaped is None:
+            escaped = self.__dict__["_escaped"] = b"\\u" in data or b"\\x" in data
+        return escaped
+
 
 _TREES: "weakref.WeakValueDictionary[int, JsTree]" = weakref.WeakValueDictionary()
 

@@ -1,0 +1,123 @@
+"""Byte pre-filters (``Rule.triggers`` and the analyses' own ``mentions`` checks) change no result.
+
+Every fixture project and a synthetic fleet are checked twice, in-process on the real files: with
+the pre-filters, and with them all switched off (``twilint.model.PREFILTERS``, which
+``TWILINT_NO_TRIGGERS=1`` clears): the engine's ``Rule.triggers``, ``JsTree.mentions`` and the
+analyses' own byte checks. The results must be identical.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, lint, write_tree
+from twilint import model
+from twilint.rules import all_rules
+
+ALL = ["ALL"]
+
+
+def _fixture_roots() -> list[Path]:
+    # one run per fixture family: each is a folder of projects (nested projects are found)
+    return sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def _findings(paths, monkeypatch, triggers: bool):
+    monkeypatch.setattr(model, "PREFILTERS", triggers)
+    result, _ = lint(paths, select=ALL)
+    rows = []
+    for d in result.diagnostics:
+        fix = None
+        if d.fix is not None:
+            fix = (d.fix.safety, d.fix.description, tuple((e.start, e.end, e.text) for e in d.fix.edits))
+        rows.append((str(d.path), d.rule, d.line, d.column, d.end_line, d.end_column, d.message, str(d.severity), fix))
+    return sorted(rows), sorted(map(str, result.errors)), sorted(str(s) for s in result.skipped)
+
+
+@pytest.mark.parametrize("root", _fixture_roots(), ids=lambda p: p.name)
+def test_triggers_change_nothing_on_fixtures(root, monkeypatch):
+    with_triggers = _findings([root], monkeypatch, True)
+    without = _findings([root], monkeypatch, False)
+    assert with_triggers == without
+
+
+def test_triggers_change_nothing_on_a_synthetic_fleet(tmp_path, monkeypatch):
+    out = tmp_path / "fleet"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), str(out), "--files", "300",
+                    "--projects", "6", "--seed", "7"], check=True, capture_output=True)
+    with_triggers = _findings([out], monkeypatch, True)
+    without = _findings([out], monkeypatch, False)
+    assert with_triggers[0], "the fleet has seeded mistakes"
+    assert with_triggers == without
+
+
+def test_every_rule_with_triggers_has_a_positive_fixture(monkeypatch):
+    """The differential test above only proves something for rules that report somewhere."""
+    monkeypatch.setattr(model, "PREFILTERS", True)
+    result, _ = lint(_fixture_roots(), select=ALL)
+    reported = {d.rule for d in result.diagnostics}
+    with_triggers = {name for name, rule in all_rules().items() if rule.triggers is not None}
+    assert with_triggers, "no rule declares triggers"
+    assert with_triggers <= reported, sorted(with_triggers - reported)
+
+
+def test_triggers_are_nonempty_byte_strings():
+    for name, rule in all_rules().items():
+        if rule.triggers is None:
+            continue
+        assert isinstance(rule.triggers, tuple) and rule.triggers, name
+        assert all(isinstance(t, bytes) and t for t in rule.triggers), name
+
+
+class _Counting:
+    """Wraps a rule's check_file to count the files the engine hands it."""
+
+    def __init__(self, rule):
+        self.rule, self.calls = rule, []
+        self.inner = rule.check_file
+
+    def __call__(self, ctx, file):
+        self.calls.append(file.path.name)
+        return self.inner(ctx, file)
+
+
+def test_engine_skips_a_file_without_triggers_unless_an_escape_could_spell_one(tmp_path, monkeypatch):
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"dependencies": {"@twilio/runtime-handler": "2.0.1"}}',
+        "functions/plain.js": "exports.handler = (context, event, callback) => callback(null, 'ok');\n",
+        "functions/names.js": "exports.handler = (context, event, callback) => {\n"
+                              "  const a = Runtime.getAssets();\n  callback(null, a);\n};\n",
+        "functions/escaped.js": "exports.handler = (context, event, callback) => callback(null, '\\x41');\n",
+    })
+    rule = all_rules()["runtime-asset-key"]
+    assert rule.triggers == (b"Runtime",)
+    counter = _Counting(rule)
+    monkeypatch.setattr(rule, "check_file", counter)
+    lint([root], select=["runtime-asset-key"])
+    assert sorted(counter.calls) == ["escaped.js", "names.js"]
+    counter.calls.clear()
+    monkeypatch.setattr(model, "PREFILTERS", False)
+    lint([root], select=["runtime-asset-key"])
+    assert sorted(counter.calls) == ["escaped.js", "names.js", "plain.js"]
+
+
+def test_dev_dependency_named_only_through_an_escape_is_still_found(tmp_path):
+    """dev-dependency-in-function reads no code when no file names a devDependencies-only
+    package; a file that spells one with an escape sequence must still be read."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"dependencies": {"@twilio/runtime-handler": "2.0.1"}, '
+                        '"devDependencies": {"axios": "^1.7.0"}}',
+        "functions/a.js": "const http = require('\\x61xios');\n"
+                          "exports.handler = async (context, event, callback) => {\n"
+                          "  try { callback(null, (await http.get('https://x')).data); } catch (e) { callback(e); }\n"
+                          "};\n",
+        "functions/b.js": "exports.handler = (context, event, callback) => callback(null, 'ok');\n",
+    })
+    result, _ = lint([root / "functions" / "a.js"], select=["dev-dependency-in-function"])
+    assert [(Path(d.path).name, d.rule) for d in result.diagnostics] == [("a.js", "dev-dependency-in-function")]
+    result, _ = lint([root / "functions" / "b.js"], select=["dev-dependency-in-function"])
+    assert result.diagnostics == []
