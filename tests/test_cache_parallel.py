@@ -109,3 +109,53 @@ def test_parallel_matches_serial(tmp_path, monkeypatch):
     parallel, calls = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=2)
     assert parallel == serial and len(serial) > 100
     assert calls == []  # every project was checked by a worker process
+
+
+def test_one_big_project_is_split_across_workers_and_matches_serial(tmp_path, monkeypatch):
+    """A single project of SHARD_MIN_FILES or more targets is checked in slices plus a unit for
+    its project rules; joined, the parts are the serial result in the serial order."""
+    from twilint.runner import Options, run
+
+    files = {"package.json": '{"dependencies": {"@twilio/runtime-handler": "^2.0.1"}, '
+                             '"devDependencies": {"axios": "^1.7.0"}}',
+             ".twilioserverlessrc": "{}\n",  # no runtime: a project-rule finding
+             "assets/lib.min.js": "var a=1;" * 10,  # skipped as minified
+             "functions/uses-axios.js": "const axios = require('axios');\n" + HANDLER}
+    for j in range(cache.SHARD_MIN_FILES + 40):
+        files[f"functions/f{j:03}.js"] = HANDLER if j % 3 == 0 else HANDLER.replace("Authorization", "authorization")
+    root = write_tree(tmp_path / "big", files)
+
+    def ordered(jobs, enabled=False):
+        cache.configure(enabled=enabled, directory=tmp_path / "cache", jobs=jobs)
+        calls = []
+        real = engine.check_project_uncached
+        monkeypatch.setattr(engine, "check_project_uncached", lambda *a: calls.append(a[0].root) or real(*a))
+        try:
+            result, _ = run([root], Options(select=["ALL"]))
+        finally:
+            monkeypatch.setattr(engine, "check_project_uncached", real)
+            cache.configure(enabled=False)
+        rows = [(Path(d.path).name, d.line, d.column, d.rule, d.message) for d in result.diagnostics]
+        return rows, sorted((p.name, w) for p, w in result.skipped), calls
+
+    serial, serial_skipped, calls = ordered(1)
+    assert calls == [root]
+    rules = {r[3] for r in serial}
+    assert {"lowercase-header-access", "missing-runtime", "dev-dependency-in-function"} <= rules
+    assert ("lib.min.js", "minified bundle") in serial_skipped
+    units = cache._units([(engine_project(root), None, None)], 2)
+    assert len(units) >= 3 and units[-1][2] and not any(u[2] for u in units[:-1])
+    parallel, parallel_skipped, calls = ordered(2)
+    assert calls == []  # the parent checked nothing itself
+    assert parallel == serial and parallel_skipped == serial_skipped
+    # the parent writes the joined result to the cache, and a warm run reads it back
+    ordered(2, enabled=True)
+    assert len(list((tmp_path / "cache").glob("*/*.json"))) == 1  # one entry: the whole project
+    warm, warm_skipped, calls = ordered(2, enabled=True)
+    assert calls == [] and warm == serial and warm_skipped == serial_skipped
+
+
+def engine_project(root: Path):
+    from twilint.project import discover
+
+    return next(iter(discover([root]).projects.values()))

@@ -182,7 +182,11 @@ def check_project(project: Project, rules: list[tuple[Rule, Severity]], facts) -
     return diags
 
 
-def check_project_uncached(project: Project, rules: list[tuple[Rule, Severity]], facts) -> list[Diagnostic]:
+def check_project_uncached(project: Project, rules: list[tuple[Rule, Severity]], facts,
+                           files: "set[Path] | None" = None, project_rules: bool = True) -> list[Diagnostic]:
+    """The project's diagnostics, computed here. A worker checking part of a big project passes
+    ``files`` (the target files to run the file rules on) and ``project_rules``; the parts,
+    concatenated in file order with the project rules' part last, are the whole result."""
     diags: list[Diagnostic] = []
     kinds = set()
     for rule, _ in rules:
@@ -190,6 +194,8 @@ def check_project_uncached(project: Project, rules: list[tuple[Rule, Severity]],
     for file in list(project.files.values()):
         if file.path not in project.targets or file.kind not in kinds:
             continue  # not a target, or no selected rule reads this kind of file (assets, say)
+        if files is not None and file.path not in files:
+            continue
         if not file.ok:
             d = io_diagnostic(file)
             if d is not None:
@@ -198,7 +204,8 @@ def check_project_uncached(project: Project, rules: list[tuple[Rule, Severity]],
         if not lintable(file):
             continue
         diags.extend(lint_file(file, rules, facts))
-    diags.extend(d for d in lint_project_rules(project, rules, facts) if d.file.path in project.targets)
+    if project_rules:
+        diags.extend(d for d in lint_project_rules(project, rules, facts) if d.file.path in project.targets)
     out = filter_diagnostics(diags)
     for file in project.files.values():
         file.release()  # trees and rule caches; the run keeps only what reports need

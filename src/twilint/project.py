@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -67,9 +68,29 @@ def within(path: Path | str, root: Path | str) -> bool:
     """True when ``path``, with every symbolic link resolved, is ``root`` or inside it (``root``
     resolved too). twilint reads and writes nothing outside a project's root: a symlink that
     leaves the project is reported (``io-error``), never followed."""
-    real = os.path.realpath(path)
-    base = os.path.realpath(root)
+    real = _realpath_file(os.fspath(path))
+    base = _realpath_dir(os.path.abspath(root))
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+@functools.lru_cache(maxsize=4096)
+def _realpath_dir(path: str) -> str:
+    # Folders (absolute paths) are resolved once a run: ``discover`` clears this cache.
+    return os.path.realpath(path)
+
+
+def _realpath_file(path: str) -> str:
+    """``os.path.realpath``, resolving the parent folder from the cache: one lstat for a file
+    that is not itself a symbolic link."""
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return os.path.realpath(path)
+    except OSError:
+        return os.path.realpath(path)
+    head, tail = os.path.split(path)
+    if not tail or tail in (".", ".."):
+        return os.path.realpath(path)
+    return os.path.join(_realpath_dir(os.path.abspath(head or ".")), tail)
 
 
 # Temporary files of `--fix` (``fixes.write_atomic``): `.<name>.<pid>-<random>.twilint-tmp`.
@@ -725,6 +746,7 @@ def _str_key(cfg: Value | None, key: str) -> str | None:
 
 
 def discover(paths: list[Path], respect_excludes: bool = True) -> Discovery:
+    _realpath_dir.cache_clear()
     d = Discovery(respect_excludes=respect_excludes)
     for p in paths:
         d.add_path(p)

@@ -51,7 +51,7 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     pending = []  # (project, outcome)
     creations = []  # fixes.Creation: files a fix creates
     project_diags: dict[Path, list] = {}
-    if opts.mode == "check" and opts.stdin is None and len(disc.projects) > 1:
+    if opts.mode == "check" and opts.stdin is None and disc.projects:
         # check the projects in worker processes first (twilint.cache.prefetch decides if it pays)
         from twilint.engine import prefetch
 

@@ -10,31 +10,50 @@ from twilint.report import RunResult
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
+class _Lines:
+    """Writes lines made of plain and styled parts: through rich when colour is on, straight to
+    the stream otherwise (no rich import on that path: pre-commit and CI logs are not terminals)."""
+
+    def __init__(self, out, color: bool):
+        self.out = out
+        self.console = None
+        if color:
+            from rich.console import Console
+
+            self.console = Console(file=out, color_system="auto", highlight=False, soft_wrap=True,
+                                   force_terminal=True, width=200)
+
+    def line(self, *parts) -> None:
+        """``parts``: strings, and (text, style) pairs."""
+        if self.console is None:
+            text = "".join(p if isinstance(p, str) else p[0] for p in parts)
+            self.out.write((text.expandtabs(8) if "\t" in text else text) + "\n")  # as rich does
+            return
+        from rich.text import Text
+
+        self.console.print(Text.assemble(*parts))
+
+
 def render(result: RunResult, out, color: bool, quiet: bool, statistics: bool, show_frames: bool = True) -> None:
     diags = sorted(result.diagnostics, key=lambda d: d.sort_key())
     if not diags and not result.refused and not result.errors and (quiet or not statistics) and result.mode != "fix":
         if not quiet:
             out.write(_summary_plain(result) + "\n")
         return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=out, color_system="auto" if color else None, no_color=not color,
-                      highlight=False, soft_wrap=True, force_terminal=color or None, width=200)
+    w = _Lines(out, color)
     for err in result.errors:
-        console.print(Text(err, style="bold red"))
+        w.line((err, "bold red"))
     if statistics:
-        _statistics(console, result)
+        _statistics(w, result)
     else:
         for d in diags:
             if quiet and d.severity.label == "info":
                 continue
-            _diagnostic(console, d, show_frames and not quiet)
+            _diagnostic(w, d, show_frames and not quiet)
     for path, rule, reason in result.refused:
-        console.print(Text.assemble((f"{display_path(path)}: ", "bold"), ("fix not applied ", "bold red"),
-                                    (f"[{rule}]", "dim"), f" {reason}"))
+        w.line((f"{display_path(path)}: ", "bold"), ("fix not applied ", "bold red"), (f"[{rule}]", "dim"), f" {reason}")
     if not quiet:
-        console.print(Text(_summary_plain(result), style="bold"))
+        w.line((_summary_plain(result), "bold"))
 
 
 def render_diff_summary(result: RunResult, out) -> None:
@@ -45,44 +64,35 @@ def render_diff_summary(result: RunResult, out) -> None:
     out.write(_summary_plain(result) + "\n")
 
 
-def _diagnostic(console, d, frame: bool) -> None:
-    from rich.text import Text
-
+def _diagnostic(w: _Lines, d, frame: bool) -> None:
     sev = d.severity.label
-    head = Text.assemble(
-        (f"{display_path(d.path)}:{d.line}:{d.column}", "bold"),
-        ": ",
-        (sev, SEVERITY_STYLE[sev]),
-        (f"[{d.rule}]", "cyan"),
-        " ",
-        d.message,
-    )
-    console.print(head)
+    w.line((f"{display_path(d.path)}:{d.line}:{d.column}", "bold"), ": ", (sev, SEVERITY_STYLE[sev]),
+           (f"[{d.rule}]", "cyan"), " ", d.message)
     if not frame or not d.file.ok:
         return
     if d.file.kind == "env":
         # env values are secrets: show the line with its value masked, no neighbours
-        console.print(Text.assemble((f"> {d.line} | ", "dim"), mask_secrets(mask_env_line(d.file.lines.line_text(d.line)))))
+        w.line((f"> {d.line} | ", "dim"), mask_secrets(mask_env_line(d.file.lines.line_text(d.line))))
         return
     lines = d.file.lines
     width = len(str(d.line + 1))
     for ln in range(max(1, d.line - 1), min(lines.line_count, d.line + 1) + 1):
         text = mask_secrets(lines.line_text(ln))
         marker = ">" if ln == d.line else " "
-        console.print(Text.assemble((f"{marker} {ln:>{width}} | ", "dim"), text))
+        w.line((f"{marker} {ln:>{width}} | ", "dim"), text)
         if ln == d.line:
             line_text = lines.line_text(ln)
             start = d.column - 1
             end = d.end_column - 1 if d.end_line == d.line else len(line_text)
             end = max(end, start + 1)
             pad = "".join("\t" if ch == "\t" else " " for ch in line_text[:start])
-            console.print(Text.assemble((f"  {' ' * width} | ", "dim"), pad, ("^" * (end - start), SEVERITY_STYLE[d.severity.label])))
+            w.line((f"  {' ' * width} | ", "dim"), pad, ("^" * (end - start), SEVERITY_STYLE[d.severity.label]))
     if d.fix is not None:
         how = "--fix" if d.fix.safety == "safe" else "--unsafe-fixes"
         note = f"  help: {d.fix.description} ({d.fix.safety} fix, {how})"
         if d.fix.reason:
             note += f"; unsafe because {d.fix.reason}"
-        console.print(Text(note, style="green" if d.fix.safety == "safe" else "yellow"))
+        w.line((note, "green" if d.fix.safety == "safe" else "yellow"))
 
 
 # Credential-looking text in code frames: Twilio SIDs and 32-hex tokens, PEM bodies (40+ base64
@@ -110,16 +120,13 @@ def mask_env_line(line: str) -> str:
     return f"{key}={'****' if value.strip() else ''}"
 
 
-def _statistics(console, result: RunResult) -> None:
-    from rich.text import Text
-
+def _statistics(w: _Lines, result: RunResult) -> None:
     by_rule: dict[str, list] = {}
     for d in result.diagnostics:
         by_rule.setdefault(d.rule, []).append(d)
     for rule, ds in sorted(by_rule.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         fixable = any(x.fix is not None and x.fix.safety == "safe" for x in ds)
-        console.print(Text.assemble((f"{len(ds):>5}", "bold"), "  ", (rule, "cyan"), "  ",
-                                    ("[*] fixable" if fixable else "")))
+        w.line((f"{len(ds):>5}", "bold"), "  ", (rule, "cyan"), "  ", ("[*] fixable" if fixable else ""))
 
 
 def _summary_plain(result: RunResult) -> str:
