@@ -14,10 +14,11 @@ return/throw/break) and deliberately conservative: anything it cannot understand
 from __future__ import annotations
 
 import bisect
+import heapq
 from dataclasses import dataclass, field
 
 from twilint.analysis.handler import FUNCTION_TYPES, Handler, twilio_handlers
-from twilint.analysis.paths import PathTracker, static_key
+from twilint.analysis.paths import handler_paths, static_key
 from twilint.sources.js import node_text, string_value, unwrap_parens
 
 CHAIN_METHODS = {"then", "catch", "finally", "done"}
@@ -79,15 +80,17 @@ class HandlerContract:
         cb = params[2] if len(params) >= 3 else None
         self.has_callback = cb is not None and cb.type == "identifier"
         self.cb_name = node_text(cb) if self.has_callback else None
-        tracker = PathTracker({}, callables=frozenset({"callback"}), rest_kinds={"event": "event-rest"})
-        roots = {1: "event"}
-        if self.has_callback:
-            roots[2] = "callback"
-        tracker.run(self.fn, params, roots)
-        self.cb_ref_nodes = [n for k, n in tracker.refs if k == "callback"]
+        # `event` and the callback themselves (a rest copy of `event` is another value)
+        refs = handler_paths(file, handler).view(
+            {}, {1: "event", 2: "callback"} if self.has_callback else {1: "event"},
+            callables=frozenset({"callback"}), rest_kinds={"event": "event-rest"},
+        ).refs
+        self.cb_ref_nodes = [n for k, n in refs if k == "callback"]
         self.cb_ids = {n.id for n in self.cb_ref_nodes}
         self._cb_starts = sorted(n.start_byte for n in self.cb_ref_nodes)
-        self.event_ids = {n.id for k, n in tracker.refs if k == "event"}
+        event_refs = [n for k, n in refs if k == "event"]
+        self.event_ids = {n.id for n in event_refs}
+        self._event_starts = sorted(n.start_byte for n in event_refs)
         self._names = _file_names(file)
         # functions declared inside the handler that use the callback: calling one hands it off
         self.cb_functions = self._callback_functions()
@@ -98,10 +101,7 @@ class HandlerContract:
 
     # -- predicates ------------------------------------------------------------------------
     def refs_callback(self, node) -> bool:
-        if node is None or not self._cb_starts:
-            return False
-        i = bisect.bisect_left(self._cb_starts, node.start_byte)
-        return i < len(self._cb_starts) and self._cb_starts[i] < node.end_byte
+        return node is not None and _starts_within(self._cb_starts, node)
 
     def is_callback_call(self, expr) -> bool:
         expr = unwrap_parens(expr)
@@ -182,27 +182,26 @@ class HandlerContract:
         fn = unwrap_parens(expr.child_by_field_name("function"))
         if fn is None:
             return None
-        snippet = _snippet(expr)
         if fn.type == "member_expression":
             prop = static_key(fn.child_by_field_name("property"))
             obj = unwrap_parens(fn.child_by_field_name("object"))
             if prop in CHAIN_METHODS and prop != "done":
-                return f"`{snippet}`"
+                return f"`{_snippet(expr)}`"
             if prop == "done" and obj is not None and self.promise_desc(obj):
-                return f"`{snippet}`"
+                return f"`{_snippet(expr)}`"
             if obj is not None and obj.type == "identifier" and node_text(obj) == "Promise" and prop in PROMISE_STATICS:
-                return f"`{snippet}`"
+                return f"`{_snippet(expr)}`"
             if prop in TWILIO_METHODS and self._twilio_rooted(obj) and not _last_arg_is_function(expr):
-                return f"the Twilio API call `{snippet}`"
+                return f"the Twilio API call `{_snippet(expr)}`"
             if prop in HTTP_METHODS and obj is not None and obj.type == "identifier" and node_text(obj) in self._names.http:
-                return f"the HTTP request `{snippet}`"
+                return f"the HTTP request `{_snippet(expr)}`"
             return None
         if fn.type == "identifier":
             name = node_text(fn)
             if name in self._names.http or (name in HTTP_GLOBALS and name not in self._names.shadowed_fetch):
-                return f"the HTTP request `{snippet}`"
+                return f"the HTTP request `{_snippet(expr)}`"
             if name in self._names.async_functions:
-                return f"the async call `{snippet}`"
+                return f"the async call `{_snippet(expr)}`"
         return None
 
     def _twilio_rooted(self, node) -> bool:
@@ -829,23 +828,20 @@ class HandlerContract:
         body = try_node.child_by_field_name("body")
         if handler is None or body is None or not self.refs_callback(handler):
             return
-        stack = [body]
-        while stack:
-            n = stack.pop()
-            if n.type in FUNCTION_TYPES or n.type == "try_statement" and n.id != try_node.id:
+        # the returns of this try block (not of a function or a try inside it), last first
+        for n in reversed(self.js.nodes("return_statement", body)):
+            if not n.named_children or _inside_any(n, body, _TRY_RETURN_BARRIERS):
                 continue
-            if n.type == "return_statement" and n.named_children:
-                arg = unwrap_parens(n.named_children[0])
-                if arg is not None and arg.type != "await_expression":
-                    desc = self.promise_desc(arg)
-                    if desc is not None:
-                        self.findings.append(Finding(
-                            "missing-catch", arg.start_byte, arg.end_byte,
-                            f"{desc} is returned without `await` inside try: if it rejects, the catch "
-                            f"on line {line_of(handler)} never runs and callback is never called",
-                            self._await_fix(arg),
-                        ))
-            stack.extend(n.named_children)
+            arg = unwrap_parens(n.named_children[0])
+            if arg is not None and arg.type != "await_expression":
+                desc = self.promise_desc(arg)
+                if desc is not None:
+                    self.findings.append(Finding(
+                        "missing-catch", arg.start_byte, arg.end_byte,
+                        f"{desc} is returned without `await` inside try: if it rejects, the catch "
+                        f"on line {line_of(handler)} never runs and callback is never called",
+                        self._await_fix(arg),
+                    ))
 
     def _await_fix(self, arg):
         if not self.is_async or _enclosing_function(arg).id != self.fn.id:
@@ -949,6 +945,8 @@ class HandlerContract:
             args = n.child_by_field_name("arguments")
             if args is None or not args.named_children:
                 continue
+            if not leaky and not _starts_within(self._event_starts, args):
+                continue  # no argument can be `event` or a copy of it (see _leak_in)
             desc = self.promise_desc(n)
             if desc and ("Twilio API" in desc or "HTTP request" in desc):
                 hit = self._leak_in(args, leaky)
@@ -1011,10 +1009,12 @@ def _file_names(file) -> _Names:
         return cache["n"]
     names = _Names()
     twilio_factories = set()
-    root = file.js.root
-    stack = [root]
-    while stack:
-        n = stack.pop()
+    js = file.js
+    # the declarations of the whole file in document order (what names a client or a factory
+    # depends on what was declared before it), from the per-file node index
+    decls = heapq.merge(js.nodes("function_declaration"), js.nodes("generator_function_declaration"),
+                        js.nodes("variable_declarator"), key=lambda n: n.start_byte)
+    for n in decls:
         t = n.type
         if t in ("function_declaration", "generator_function_declaration"):
             name = n.child_by_field_name("name")
@@ -1040,7 +1040,6 @@ def _file_names(file) -> _Names:
                     names.shadowed_fetch.add(nm)
                 if _is_client_expr(value, twilio_factories, names.clients):
                     names.clients.add(nm)
-        stack.extend(reversed(n.named_children))
     cache["n"] = names
     return names
 
@@ -1113,6 +1112,12 @@ def _is_client_expr(value, factories: set, clients: set) -> bool:
     return False
 
 
+def _starts_within(starts: list[int], node) -> bool:
+    """Does one of the sorted offsets ``starts`` (of reference nodes) fall inside ``node``?"""
+    i = bisect.bisect_left(starts, node.start_byte)
+    return i < len(starts) and starts[i] < node.end_byte
+
+
 def _mentions(node, name: str, text: bytes) -> bool:
     if name.encode() not in text:
         return False
@@ -1122,6 +1127,19 @@ def _mentions(node, name: str, text: bytes) -> bool:
         if n.type in ("identifier", "shorthand_property_identifier") and node_text(n) == name:
             return True
         stack.extend(n.named_children)
+    return False
+
+
+_TRY_RETURN_BARRIERS = frozenset(FUNCTION_TYPES | {"try_statement"})
+
+
+def _inside_any(node, top, types) -> bool:
+    """Is ``node`` inside a node of one of ``types`` that is itself inside ``top``?"""
+    p = node.parent
+    while p is not None and p.id != top.id:
+        if p.type in types:
+            return True
+        p = p.parent
     return False
 
 

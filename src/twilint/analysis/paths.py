@@ -1,29 +1,36 @@
 """Scope-aware tracking of property paths through a function body.
 
-A rule says which "kinds" of value it follows and how property steps turn one kind into another,
-for example ``event --request--> request --headers--> headers``. Starting from kinds bound to the
-function's parameters, the tracker follows aliases (``const h = event.request.headers``),
-destructuring (``const { request: { headers } } = event``), optional chaining and bracket access,
-respects shadowing (a nested function's own ``event`` parameter is another value), and records
-every access to a property of a tracked value.
+One walk of a handler follows every value that comes from its parameters: aliases
+(``const h = event.request.headers``), destructuring (``const { request: { headers } } = event``),
+optional chaining and bracket access, shadowing (a nested function's own ``event`` parameter is
+another value), and it records every access to a property of such a value. A tracked value is
+named by its *path*: the index of the parameter it comes from, then the property keys read on
+the way (``(1, "request", "headers")`` for ``event.request.headers``), with ``REST`` for a
+``...rest`` copy and ``BIND`` for a ``.bind(...)`` result.
+
+Rules then look at the walk through a :class:`PathView`: they say which "kinds" of value they
+follow and how property steps turn one kind into another, for example
+``event --request--> request --headers--> headers``, and the view maps each path to its kind (or
+drops it). So every rule that tracks a handler's parameters shares the one walk
+(:func:`handler_paths`), and gets the same accesses as a walk that followed only its own steps.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
-from twilint.sources.js import node_text, string_value, unwrap_parens
+from twilint.analysis.handler import FUNCTION_TYPES, _params
+from twilint.sources.js import node_text, string_value, tree_of, typed, unwrap_parens
 
-FUNCTION_TYPES = {
-    "function_expression", "function", "arrow_function", "function_declaration",
-    "generator_function", "generator_function_declaration", "method_definition",
-}
 TS_WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}
+# Nodes whose walk binds names only in a scope of their own (see PathWalk._inert).
+SCOPE_NODES = frozenset(FUNCTION_TYPES | {"statement_block", "class_body", "for_statement", "catch_clause"})
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Access:
-    kind: str  # kind of the value whose property is read
+    kind: object  # kind of the value whose property is read (its path in PathWalk.accesses)
     key: str | None  # the static property name, None when computed
     key_node: object  # the node holding the key (property_identifier, string, pattern key...)
     node: object  # the whole access
@@ -32,14 +39,30 @@ class Access:
     write: bool = False  # assigned to or deleted, not read
 
 
+class _Step:
+    """A path step that is not a property read."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+REST = _Step("...rest")  # `const { a, ...rest } = value`: what is left of the value
+BIND = _Step(".bind()")  # `value.bind(...)`: a bound copy of a function
+
+
 class _Scope:
     __slots__ = ("vars", "parent")
 
     def __init__(self, parent: "_Scope | None"):
-        self.vars: dict[str, str | None] = {}
+        self.vars: dict[str, tuple | None] = {}
         self.parent = parent
 
-    def lookup(self, name: str) -> str | None:
+    def lookup(self, name: str) -> tuple | None:
         s = self
         while s is not None:
             if name in s.vars:
@@ -47,11 +70,11 @@ class _Scope:
             s = s.parent
         return None
 
-    def assign(self, name: str, kind: str | None) -> None:
+    def assign(self, name: str, path: tuple | None) -> None:
         s = self
         while s is not None:
             if name in s.vars:
-                s.vars[name] = kind
+                s.vars[name] = path
                 return
             s = s.parent
 
@@ -75,23 +98,110 @@ def static_key(node) -> str | None:
     return None
 
 
+# -- views ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PathView:
+    """A walk seen through one rule's kinds: the accesses and references of the values it follows."""
+
+    accesses: list[Access]
+    refs: list[tuple[str, object]]  # (kind, identifier or shorthand property that names the value)
+
+
+def path_kind(path: tuple, steps: dict, roots: dict, callables: frozenset = frozenset(),
+              rest_kinds: dict | None = None) -> str | None:
+    """The kind a path has for a rule, or None when the rule does not follow it.
+
+    ``roots`` gives the kind of each followed parameter (by index), ``steps`` maps
+    ``(kind, key)`` to the kind of that property, ``rest_kinds`` what a ``...rest`` copy of a kind
+    becomes (default: the same kind), and a ``.bind(...)`` copy keeps its kind if it is one of
+    ``callables`` (a bound callback is still the callback).
+    """
+    kind = roots.get(path[0])
+    for i in range(1, len(path)):
+        if kind is None:
+            return None
+        step = path[i]
+        if step is REST:
+            kind = rest_kinds.get(kind, kind) if rest_kinds else kind
+        elif step is BIND:
+            kind = kind if kind in callables else None
+        else:
+            kind = steps.get((kind, step))
+    return kind
+
+
+def handler_paths(file, handler) -> "PathWalk":
+    """The walk of ``handler`` (one of ``twilio_handlers(file)``), made once per parse of the file
+    and shared by every rule that tracks the handler's parameters (``SourceFile.release`` drops
+    it with the tree)."""
+    cache = file.__dict__.setdefault("_handler_paths", {})
+    walk = cache.get(handler.function.id)
+    if walk is None:
+        walk = cache[handler.function.id] = PathWalk(file.js)
+        walk.run(handler.function, handler.params)
+    return walk
+
+
+def handler_accesses(file, handler, steps: dict, roots: dict) -> list[Access]:
+    """Accesses to the properties of the values a rule follows in ``handler`` (see :func:`path_kind`)."""
+    return handler_paths(file, handler).view(steps, roots).accesses
+
+
+# -- the walk ------------------------------------------------------------------------------------
+
+
 class PathTracker:
+    """One function's accesses to the properties of the values one rule follows (its own walk;
+    rules on a handler share one with :func:`handler_accesses`)."""
+
     def __init__(self, steps: dict[tuple[str, str], str], callables: frozenset[str] = frozenset(),
                  rest_kinds: dict[str, str] | None = None):
         self.steps = steps
-        # what `...rest` of a tracked object becomes (default: the same kind)
-        self.rest_kinds = rest_kinds or {}
-        # kinds whose `.bind(...)` result is an alias (a bound callback is still the callback)
         self.callables = callables
+        self.rest_kinds = rest_kinds
         self.accesses: list[Access] = []
-        # every identifier (or shorthand property) that refers to a tracked value: (kind, node)
         self.refs: list[tuple[str, object]] = []
 
-    # -- entry -----------------------------------------------------------------------------
     def run(self, fn, params: list, roots: dict[int, str]) -> list[Access]:
+        walk = PathWalk(tree_of(fn))
+        walk.run(fn, params)
+        view = walk.view(self.steps, roots, self.callables, self.rest_kinds)
+        self.accesses, self.refs = view.accesses, view.refs
+        return self.accesses
+
+
+class PathWalk:
+    """Walks a function once, following every value that comes from its parameters.
+
+    Given the file's :class:`~twilint.sources.js.JsTree`, the walk skips subtrees that cannot
+    name a tracked value (see :meth:`_inert`); without it, it visits every node.
+    """
+
+    def __init__(self, js=None):
+        # every access to a property of a tracked value (Access.kind is the value's path)
+        self.accesses: list[Access] = []
+        # every identifier (or shorthand property) that refers to a tracked value: (path, node)
+        self.refs: list[tuple[tuple, object]] = []
+        self._js = js
+        # raw bytes of every name ever bound to a tracked value, and the sorted offsets in the
+        # function where one of them occurs (in any token, comment or string: a superset)
+        self._tracked_names: set[bytes] = set()
+        self._mentions: list[int] = []
+        self._declarators: list[int] = []  # start offsets of the variable declarators
+        self._views: dict = {}
+
+    # -- entry -----------------------------------------------------------------------------
+    def run(self, fn, params: list) -> list[Access]:
+        """Walk ``fn``; parameter ``i`` is the tracked value with path ``(i,)``."""
+        js = self._js
+        if js is not None:
+            self._span = (fn.start_byte, fn.end_byte)
+            self._declarators = [d.start_byte for d in js.nodes("variable_declarator", fn)]
         scope = _Scope(None)
         for i, p in enumerate(params):
-            self._bind(p, roots.get(i), scope)
+            self._bind(p, (i,), scope)
         body = fn.child_by_field_name("body")
         if body is not None:
             self._hoist_function(body, scope)
@@ -103,8 +213,81 @@ class PathTracker:
                 self._walk(body, scope)
         return self.accesses
 
+    # -- views ---------------------------------------------------------------------------------
+    def view(self, steps: dict, roots: dict, callables: frozenset = frozenset(),
+             rest_kinds: dict | None = None) -> PathView:
+        """The accesses and references of the values a rule follows (see :func:`path_kind`),
+        in the order of the walk. Views are cached, so callers must not change them."""
+        key = (frozenset(steps.items()), frozenset(roots.items()), frozenset(callables),
+               frozenset(rest_kinds.items()) if rest_kinds else frozenset())
+        view = self._views.get(key)
+        if view is None:
+            kinds: dict = {}
+
+            def kind_of(path):
+                k = kinds.get(path, kinds)
+                if k is kinds:
+                    k = kinds[path] = path_kind(path, steps, roots, callables, rest_kinds)
+                return k
+
+            accesses = []
+            for a in self.accesses:
+                k = kind_of(a.kind)
+                if k is not None:
+                    accesses.append(Access(k, a.key, a.key_node, a.node, a.via, a.shorthand, a.write))
+            refs = [(k, n) for k, n in ((kind_of(p), n) for p, n in self.refs) if k is not None]
+            view = self._views[key] = PathView(accesses, refs)
+        return view
+
+    # -- skipping --------------------------------------------------------------------------
+    def _track(self, name_node) -> None:
+        """``name_node``'s name is now bound to a tracked value: note where it occurs. (Sources
+        are valid UTF-8, so an identifier with the same name has the same bytes.)"""
+        raw = name_node.text
+        if raw in self._tracked_names:
+            return
+        self._tracked_names.add(raw)
+        if self._js is None:
+            return
+        lo, hi = self._span
+        data = self._js.data
+        found = []
+        i = data.find(raw, lo, hi)
+        while i >= 0:
+            found.append(i)
+            i = data.find(raw, i + 1, hi)
+        if found:
+            self._mentions = sorted(self._mentions + found)
+
+    def _inert(self, node) -> bool:
+        """Would walking ``node`` change nothing? True when no name ever bound to a tracked value
+        occurs in its bytes, and its walk cannot declare a name in the current scope.
+
+        Why: the walk records an access or a reference only at an identifier whose binding is
+        tracked, and a name becomes tracked only when bound to a parameter (before the walk) or
+        to the result of ``resolve``, which is None unless the expression holds such an
+        identifier. So inside ``node`` nothing is recorded and every name bound or assigned
+        gets None. Assigning None to a name that was never tracked changes nothing, and names
+        bound in a scope the walk of ``node`` opens (functions, blocks, class bodies, for and
+        catch heads) go with that scope. That leaves a declarator binding a name in the current
+        scope (``if (x) var y = 1``, a declaration in a switch case), which could shadow an
+        outer name that a later assignment tracks: a node with a declarator in it is walked
+        unless it opens its own scope.
+        """
+        start, end = node.start_byte, node.end_byte
+        m = self._mentions
+        i = bisect.bisect_left(m, start)
+        if i < len(m) and m[i] < end:
+            return False
+        if node.type in SCOPE_NODES:
+            return True
+        d = self._declarators
+        j = bisect.bisect_left(d, start)
+        return not (j < len(d) and d[j] < end)
+
     # -- resolution ------------------------------------------------------------------------
-    def resolve(self, node, scope: _Scope) -> str | None:
+    def resolve(self, node, scope: _Scope) -> tuple | None:
+        """The path of the tracked value ``node`` evaluates to, or None."""
         node = unwrap_parens(node)
         if node is None:
             return None
@@ -115,13 +298,13 @@ class PathTracker:
             k = self.resolve(node.child_by_field_name("object"), scope)
             if k is None:
                 return None
-            return self.steps.get((k, static_key(node.child_by_field_name("property")) or ""))
+            return k + (static_key(node.child_by_field_name("property")) or "",)
         if t == "subscript_expression":
             k = self.resolve(node.child_by_field_name("object"), scope)
             if k is None:
                 return None
             key = static_key(node.child_by_field_name("index"))
-            return self.steps.get((k, key)) if key is not None else None
+            return k + (key,) if key is not None else None
         if t == "binary_expression":
             op = node.child_by_field_name("operator")
             if op is not None and node_text(op) in ("||", "??"):
@@ -129,12 +312,12 @@ class PathTracker:
             return None
         if t in TS_WRAPPERS and node.named_children:
             return self.resolve(node.named_children[0], scope)
-        if t == "call_expression" and self.callables:
+        if t == "call_expression":
             fn = unwrap_parens(node.child_by_field_name("function"))
             if fn is not None and fn.type == "member_expression" and static_key(fn.child_by_field_name("property")) == "bind":
                 k = self.resolve(fn.child_by_field_name("object"), scope)
-                if k in self.callables:
-                    return k
+                if k is not None:
+                    return k + (BIND,)
         return None
 
     # -- declarations ----------------------------------------------------------------------
@@ -170,8 +353,6 @@ class PathTracker:
 
     def _hoist_function(self, body, scope: _Scope) -> None:
         """`var` declarations anywhere in the function (not in nested functions or classes)."""
-        from twilint.sources.js import typed
-
         owner = body.parent
         for c in typed(body, "variable_declaration"):
             p = c.parent
@@ -186,33 +367,29 @@ class PathTracker:
                     for nm in names:
                         scope.vars.setdefault(nm, None)
 
-    def _bind(self, pattern, kind: str | None, scope: _Scope, assign: bool = False) -> None:
-        """Bind the names of ``pattern`` to the value of ``kind``; record destructured keys."""
+    def _bind(self, pattern, path: tuple | None, scope: _Scope, assign: bool = False) -> None:
+        """Bind the names of ``pattern`` to the value at ``path`` (None: untracked); record destructured keys."""
         if pattern is None:
             return
         t = pattern.type
         if t == "identifier":
-            name = node_text(pattern)
-            if assign:
-                scope.assign(name, kind)
-            else:
-                scope.vars[name] = kind
+            self._set(pattern, path, scope, assign)
         elif t == "object_pattern":
             for c in pattern.named_children:
                 ct = c.type
                 if ct == "shorthand_property_identifier_pattern":
                     key = node_text(c)
-                    if kind is not None:
-                        self.accesses.append(Access(kind, key, c, c, "pattern", shorthand=True))
-                    self._set(key, self.steps.get((kind, key)) if kind else None, scope, assign)
+                    if path is not None:
+                        self.accesses.append(Access(path, key, c, c, "pattern", shorthand=True))
+                    self._set(c, path + (key,) if path is not None else None, scope, assign)
                 elif ct == "pair_pattern":
                     keyn = c.child_by_field_name("key")
                     key = static_key(keyn)
                     if keyn is not None and keyn.type == "computed_property_name":
                         self._walk(keyn, scope)
-                    if kind is not None:
-                        self.accesses.append(Access(kind, key, keyn, c, "pattern"))
-                    sub = self.steps.get((kind, key)) if kind and key is not None else None
+                    if path is not None:
+                        self.accesses.append(Access(path, key, keyn, c, "pattern"))
+                    sub = path + (key,) if path is not None and key is not None else None
                     self._bind(c.child_by_field_name("value"), sub, scope, assign)
                 elif ct == "object_assignment_pattern":
                     left = c.child_by_field_name("left")
@@ -221,14 +398,14 @@ class PathTracker:
                         self._walk(right, scope)
                     if left is not None and left.type == "shorthand_property_identifier_pattern":
                         key = node_text(left)
-                        if kind is not None:
-                            self.accesses.append(Access(kind, key, left, c, "pattern", shorthand=True))
-                        self._set(key, self.steps.get((kind, key)) if kind else None, scope, assign)
+                        if path is not None:
+                            self.accesses.append(Access(path, key, left, c, "pattern", shorthand=True))
+                        self._set(left, path + (key,) if path is not None else None, scope, assign)
                     else:
                         self._bind(left, None, scope, assign)
                 elif ct == "rest_pattern":
                     inner = c.named_children[0] if c.named_children else None
-                    self._bind(inner, self.rest_kinds.get(kind, kind) if kind else None, scope, assign)
+                    self._bind(inner, path + (REST,) if path is not None else None, scope, assign)
         elif t == "array_pattern":
             for c in pattern.named_children:
                 self._bind(c, None, scope, assign)
@@ -236,30 +413,34 @@ class PathTracker:
             right = pattern.child_by_field_name("right")
             if right is not None:
                 self._walk(right, scope)
-            self._bind(pattern.child_by_field_name("left"), kind, scope, assign)
+            self._bind(pattern.child_by_field_name("left"), path, scope, assign)
         elif t == "rest_pattern":
             inner = pattern.named_children[0] if pattern.named_children else None
             self._bind(inner, None, scope, assign)
         elif t in ("member_expression", "subscript_expression"):
             self._walk_write(pattern, scope)
 
-    def _set(self, name: str, kind: str | None, scope: _Scope, assign: bool) -> None:
+    def _set(self, name_node, path: tuple | None, scope: _Scope, assign: bool) -> None:
+        """Bind (or, with ``assign``, assign) the name ``name_node`` spells."""
+        name = node_text(name_node)
+        if path is not None:
+            self._track(name_node)
         if assign:
-            scope.assign(name, kind)
+            scope.assign(name, path)
         else:
-            scope.vars[name] = kind
+            scope.vars[name] = path
 
     # -- walking ---------------------------------------------------------------------------
     def _walk(self, node, scope: _Scope) -> None:
+        if self._js is not None and self._inert(node):
+            return
         t = node.type
         if t in FUNCTION_TYPES:
             inner = _Scope(scope)
-            if t in ("function_expression", "function") :
+            if t in ("function_expression", "function"):
                 name = node.child_by_field_name("name")
                 if name is not None:
                     inner.vars[node_text(name)] = None
-            from twilint.analysis.handler import _params
-
             for p in _params(node):
                 self._bind(p, None, inner)
             body = node.child_by_field_name("body")
@@ -298,21 +479,21 @@ class PathTracker:
             return
         if t == "variable_declarator":
             value = node.child_by_field_name("value")
-            kind = None
+            path = None
             if value is not None:
                 self._walk(value, scope)
-                kind = self.resolve(value, scope)
-            self._bind(node.child_by_field_name("name"), kind, scope)
+                path = self.resolve(value, scope)
+            self._bind(node.child_by_field_name("name"), path, scope)
             return
         if t == "assignment_expression":
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
             if right is not None:
                 self._walk(right, scope)
-            kind = self.resolve(right, scope) if right is not None else None
+            path = self.resolve(right, scope) if right is not None else None
             if left is not None:
                 if left.type in ("identifier", "object_pattern", "array_pattern"):
-                    self._bind(left, kind, scope, assign=True)
+                    self._bind(left, path, scope, assign=True)
                 else:
                     self._walk_write(left, scope)
             return
@@ -385,13 +566,13 @@ class PathTracker:
 
     def _has_own(self, call, scope: _Scope) -> None:
         fn = unwrap_parens(call.child_by_field_name("function"))
-        args = call.child_by_field_name("arguments")
-        if fn is None or args is None:
-            return
-        argv = [a for a in args.named_children if a.type != "comment"]
-        if fn.type != "member_expression":
+        if fn is None or fn.type != "member_expression":
             return
         prop = static_key(fn.child_by_field_name("property"))
+        args = call.child_by_field_name("arguments")
+        if prop not in ("hasOwnProperty", "hasOwn", "call") or args is None:
+            return
+        argv = [a for a in args.named_children if a.type != "comment"]
         obj = fn.child_by_field_name("object")
         target = key = None
         if prop == "hasOwnProperty" and len(argv) >= 1:

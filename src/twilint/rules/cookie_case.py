@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import PathTracker
+from twilint.analysis.paths import handler_accesses
 from twilint.analysis.responses import cookie_sets, header_sets, server_code, walk
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
 from twilint.sources.js import node_text, string_value, unwrap_parens
@@ -149,7 +149,7 @@ class CookieCase(Rule):
         for h in handlers:
             if len(h.params) < 2:
                 continue
-            for acc in PathTracker(STEPS).run(h.function, h.params, {1: "event"}):
+            for acc in handler_accesses(file, h, STEPS, {1: "event"}):
                 if acc.kind != "cookies" or acc.write or acc.key is None or acc.key in names:
                     continue
                 if acc.via == "member" and acc.node.parent is not None and acc.node.parent.type == "call_expression" \

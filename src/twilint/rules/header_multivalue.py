@@ -46,7 +46,7 @@ No fix: decide how to treat several values (join them, or take the first) yourse
 from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import PathTracker
+from twilint.analysis.paths import handler_accesses
 from twilint.analysis.responses import walk
 from twilint.facts import _load
 from twilint.model import Rule, Severity
@@ -76,14 +76,16 @@ class HeaderMultivalue(Rule):
         for h in twilio_handlers(file):
             if len(h.params) < 2:
                 continue
-            checked = _type_checked(h.function)
-            for acc in PathTracker(steps).run(h.function, h.params, {1: "event"}):
+            checked = None  # read at the first candidate (a walk of the whole function)
+            for acc in handler_accesses(file, h, steps, {1: "event"}):
                 if acc.kind != "multivalue" or acc.write or acc.via != "member" or acc.key not in STRING_ONLY:
                     continue
                 parent = acc.node.parent
                 if parent is None or parent.type != "call_expression" or parent.child_by_field_name("function").id != acc.node.id:
                     continue
                 obj = _base(acc.node.child_by_field_name("object"))
+                if checked is None:
+                    checked = _type_checked(h.function)
                 if obj is not None and node_text(obj).replace("?.", ".") in checked:
                     continue
                 ctx.report(file, acc.key_node.start_byte, acc.key_node.end_byte,

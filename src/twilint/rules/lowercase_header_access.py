@@ -57,7 +57,7 @@ from __future__ import annotations
 import re
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import PathTracker
+from twilint.analysis.paths import handler_accesses
 from twilint.model import SAFE, Edit, Fix, Rule, Severity
 
 NAME = "lowercase-header-access"
@@ -81,8 +81,7 @@ class LowercaseHeaderAccess(Rule):
         for h in twilio_handlers(file):
             if len(h.params) < 2:
                 continue
-            tracker = PathTracker(STEPS)
-            for acc in tracker.run(h.function, h.params, {1: "event"}):
+            for acc in handler_accesses(file, h, STEPS, {1: "event"}):
                 if acc.kind != "headers" or acc.write or acc.key is None:
                     continue
                 if not _UPPER.search(acc.key):

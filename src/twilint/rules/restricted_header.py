@@ -53,7 +53,7 @@ what you need as a parameter.
 from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import PathTracker
+from twilint.analysis.paths import handler_accesses
 from twilint.facts import _load
 from twilint.model import Rule, Severity
 
@@ -90,7 +90,7 @@ class RestrictedHeader(Rule):
         for h in twilio_handlers(file):
             if len(h.params) < 2:
                 continue
-            for acc in PathTracker(STEPS).run(h.function, h.params, {1: "event"}):
+            for acc in handler_accesses(file, h, STEPS, {1: "event"}):
                 if acc.kind != "headers" or acc.write or acc.key is None:
                     continue
                 if acc.via == "member" and _is_callee(acc.node):

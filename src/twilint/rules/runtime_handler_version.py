@@ -74,7 +74,7 @@ def _cmp(a: str, b: str) -> int:
 def feature_uses(project) -> list[tuple[str, str]]:
     """(feature, file rel) for `event.request` and cookie calls in the project's functions."""
     from twilint.analysis.handler import twilio_handlers
-    from twilint.analysis.paths import PathTracker
+    from twilint.analysis.paths import handler_accesses
 
     out = []
     for f in list(project.files.values()):
@@ -83,7 +83,7 @@ def feature_uses(project) -> list[tuple[str, str]]:
         for h in twilio_handlers(f):
             if len(h.params) < 2:
                 continue
-            accesses = PathTracker({}).run(h.function, h.params, {1: "event"})
+            accesses = handler_accesses(f, h, {}, {1: "event"})
             if any(a.kind == "event" and a.key == "request" and not a.write for a in accesses):
                 out.append(("event.request", f.rel))
                 break

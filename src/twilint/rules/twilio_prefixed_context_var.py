@@ -47,7 +47,7 @@ from __future__ import annotations
 
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import PathTracker
+from twilint.analysis.paths import handler_accesses
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
 
 NAME = "twilio-prefixed-context-var"
@@ -84,20 +84,24 @@ class TwilioPrefixedContextVar(Rule):
         handlers = twilio_handlers(file)
         if not handlers:
             return ()
-        names = defined_names(file.project)
-        if names is None:
-            return ()
+        names = None  # the defined names, read at the first candidate (the env files cost more)
         seen = set()
         for h in handlers:
             if not h.params:
                 continue
-            for acc in PathTracker({}).run(h.function, h.params, {0: "context"}):
-                if acc.kind != "context" or acc.write or acc.key is None or acc.key in names:
+            for acc in handler_accesses(file, h, {}, {0: "context"}):
+                if acc.kind != "context" or acc.write or acc.key is None:
                     continue
                 if acc.via not in ("member", "subscript", "pattern"):
                     continue
                 default = default_for(acc.key)
                 if default is None:
+                    continue
+                if names is None:
+                    names = defined_names(file.project)
+                    if names is None:
+                        return ()
+                if acc.key in names:
                     continue
                 where = (acc.key_node.start_byte, acc.key_node.end_byte)
                 if where in seen:

@@ -90,27 +90,33 @@ class UndefinedContextVar(Rule):
 
     def check_file(self, ctx, file):
         from twilint.analysis.handler import twilio_handlers
-        from twilint.analysis.paths import PathTracker
+        from twilint.analysis.paths import handler_accesses
         from twilint.facts import environment_names
 
         handlers = twilio_handlers(file)
         if not handlers:
             return ()
-        names = defined_names(file.project)
-        if names is None:
-            return ()
         provided = environment_names()["context_defaults"]
-        known = names | set(provided["keys"]) | set(provided["methods"])
+        platform = set(provided["keys"]) | set(provided["methods"])
+        defined = None  # the env files' names, read at the first candidate (they cost more)
         reported = set()
         for h in handlers:
             if not h.params:
                 continue
-            for acc in PathTracker({}).run(h.function, h.params, {0: "context"}):
+            for acc in handler_accesses(file, h, {}, {0: "context"}):
                 if acc.kind != "context" or acc.write or acc.key is None or acc.via not in ("member", "subscript", "pattern"):
                     continue
                 key = acc.key
-                if key in known or not key.isupper() and not key.replace("_", "").isupper():
+                if not key.isupper() and not key.replace("_", "").isupper():
                     continue  # only SCREAMING_CASE names are env variables; methods and helpers are not
+                if key in platform:
+                    continue
+                if defined is None:
+                    defined = defined_names(file.project)
+                    if defined is None:
+                        return ()
+                if key in defined:
+                    continue
                 if acc.via != "pattern" and _tested(acc.node):
                     continue
                 where = (acc.key_node.start_byte, acc.key_node.end_byte)

@@ -48,7 +48,7 @@ No fix: what the code should do without the value (locally) is your decision.
 from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import PathTracker, static_key
+from twilint.analysis.paths import handler_accesses, static_key
 from twilint.analysis.responses import walk
 from twilint.model import Rule, Severity
 from twilint.sources.js import node_text, unwrap_parens
@@ -146,12 +146,17 @@ class UnguardedServiceSid(Rule):
         handlers = twilio_handlers(file)
         if not handlers:
             return ()
-        defined = _env_keys(file.project)
+        defined = None  # the env files' keys, read at the first candidate (they cost more)
         for h in handlers:
             if not h.params:
                 continue
-            accs = [a for a in PathTracker({}).run(h.function, h.params, {0: "context"})
-                    if a.kind == "context" and not a.write and a.key in KEYS and a.key not in defined]
+            accs = [a for a in handler_accesses(file, h, {}, {0: "context"})
+                    if a.kind == "context" and not a.write and a.key in KEYS]
+            if not accs:
+                continue
+            if defined is None:
+                defined = _env_keys(file.project)
+            accs = [a for a in accs if a.key not in defined]
             if not accs:
                 continue
             aliases: dict[str, set[str]] = {k: set() for k in KEYS}

@@ -53,7 +53,7 @@ from __future__ import annotations
 import re
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import PathTracker
+from twilint.analysis.paths import handler_accesses
 from twilint.analysis.responses import walk
 from twilint.facts import _load
 from twilint.model import Rule, Severity
@@ -98,7 +98,7 @@ class UnprotectedWebhook(Rule):
                 continue
             read: dict[str, object] = {}
             headers = False
-            for acc in PathTracker(STEPS).run(h.function, h.params, {1: "event"}):
+            for acc in handler_accesses(file, h, STEPS, {1: "event"}):
                 if acc.write or acc.key is None:
                     continue
                 if acc.kind == "event" and (acc.key in anchors or acc.key in others):
