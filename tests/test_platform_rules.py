@@ -292,6 +292,8 @@ EVENT_REQUEST = "exports.handler = (context, event, callback) => callback(null, 
     ("2.0.2", {}, "warning", "2.0.1"),
     ("9.9.9", {}, "warning", "2.0.1"),
     ("1.1.3", {"functions/a.js": EVENT_REQUEST}, "error", "2.0.1"),
+    # `request` spelled with an escape: the byte pre-filter must still read the file
+    ("1.1.3", {"functions/a.js": "exports.handler = (c, event, cb) => cb(null, event['\\x72equest'].headers.host);\n"}, "error", "2.0.1"),
     ("1.1.3", {"functions/a.js": "exports.handler = (c, e, cb) => { const r = new Twilio.Response(); r.setCookie('a', 'b'); cb(null, r); };\n"}, "error", "2.0.1"),
     ("1.1.3", {".twilioserverlessrc": '{ "runtime": "node24" }'}, "error", "2.0.1"),
     ("1.2.0", {".twilioserverlessrc": '{ "runtime": "node24" }', "functions/a.js": EVENT_REQUEST}, None, None),  # auto-upgraded

@@ -121,3 +121,38 @@ def test_dev_dependency_named_only_through_an_escape_is_still_found(tmp_path):
     assert [(Path(d.path).name, d.rule) for d in result.diagnostics] == [("a.js", "dev-dependency-in-function")]
     result, _ = lint([root / "functions" / "b.js"], select=["dev-dependency-in-function"])
     assert result.diagnostics == []
+
+
+def test_mentions_finds_names_and_is_conservative_about_escapes():
+    from twilint.sources.js import parse_script
+
+    js = parse_script(b"const r = Runtime.getAssets();\n", "javascript")
+    assert js.mentions(b"Runtime") and not js.mentions(b"setCookie")
+    escaped = parse_script(b"const k = '\\x73etCookie';\n", "javascript")
+    assert escaped.mentions(b"setCookie")  # an escape could spell it: not skipped
+    import re
+
+    words = re.compile(rb"secret|token", re.I)
+    assert parse_script(b"const TOKEN = 1;\n", "javascript").mentions_pattern(words)
+    assert not parse_script(b"const a = 1;\n", "javascript").mentions_pattern(words)
+    assert parse_script(b"const a = '\\u0074oken';\n", "javascript").mentions_pattern(words)
+
+
+def test_unprotected_webhook_auth_words_in_non_ascii_or_escaped_code_still_count(tmp_path):
+    """unprotected-webhook skips its walk when no auth word is in the file's bytes; a word spelled
+    with an escape, or matched only by Unicode case folding (the long s), must still count."""
+    handler = ("exports.handler = (context, event, callback) => {{\n"
+               "  {check}\n"
+               "  callback(null, `${{event.Body}} from ${{event.From}}`);\n"
+               "}};\n")
+    for name, check, expected in [
+        ("plain.js", "const x = 1;", 1),
+        ("escaped.js", "if (!event['\\x76alid']) return callback('no');", 0),
+        ("folded.js", "const \u017fecret = context.X;", 0),
+    ]:
+        root = write_tree(tmp_path / name.removesuffix(".js"), {
+            "package.json": '{"dependencies": {"@twilio/runtime-handler": "2.0.1"}}',
+            f"functions/{name}": handler.format(check=check),
+        })
+        result, _ = lint([root], select=["unprotected-webhook"])
+        assert len(result.diagnostics) == expected, name

@@ -161,15 +161,18 @@ def runtime_calls(file, method: str):
     """Every ``Runtime.<method>()`` call of the file (the global Runtime only)."""
     if not file.js.mentions(b"Runtime") or not runtime_is_global(file):
         return []
-    out = []
-    for n in file.js.nodes("call_expression"):
-        mc = method_call(n)
-        if mc is None or mc[1] != method:
-            continue
-        obj = unwrap_parens(mc[0])
-        if obj is not None and obj.type == "identifier" and node_text(obj) == "Runtime":
-            out.append(n)
-    return out
+    cache = file.__dict__.setdefault("_responses_cache", {})
+    by_method = cache.get("runtime_calls")
+    if by_method is None:  # every Runtime.<x>() call of the file, by method, found once
+        by_method = cache["runtime_calls"] = {}
+        for n in file.js.nodes("call_expression"):
+            mc = method_call(n)
+            if mc is None:
+                continue
+            obj = unwrap_parens(mc[0])
+            if obj is not None and obj.type == "identifier" and node_text(obj) == "Runtime":
+                by_method.setdefault(mc[1], []).append(n)
+    return list(by_method.get(method, ()))
 
 
 # -- header and cookie calls ----------------------------------------------------------------
@@ -283,26 +286,37 @@ def response_vars(root, callback_names: set[str] | None = None) -> list[Response
     return out
 
 
-def _walk_unshadowed(scope, name: str):
-    """Nodes of ``scope``, skipping nested functions with a parameter called ``name``."""
+def _uses_unshadowed(scope, name: str):
+    """Identifiers and shorthand properties spelled ``name`` in ``scope``, in document order,
+    except inside nested functions with a parameter called ``name`` (read from the node index)."""
     from twilint.analysis.handler import _params
 
-    stack = [scope]
-    while stack:
-        n = stack.pop()
-        if n.id != scope.id and n.type in FUNCTION_TYPES:
-            names: set[str] = set()
-            for p in _params(n):
-                _pattern_names(p, names)
-            if name in names:
-                continue
-        yield n
-        stack.extend(reversed(n.named_children))
+    found = [n for t in ("identifier", "shorthand_property_identifier") for n in typed(scope, t)
+             if node_text(n) == name]
+    found.sort(key=lambda n: n.start_byte)
+    shadows: dict[int, bool] = {}
+    for n in found:
+        p = n.parent
+        hidden = False
+        while p is not None and p.id != scope.id:
+            if p.type in FUNCTION_TYPES:
+                h = shadows.get(p.id)
+                if h is None:
+                    names: set[str] = set()
+                    for param in _params(p):
+                        _pattern_names(param, names)
+                    h = shadows[p.id] = name in names
+                if h:
+                    hidden = True
+                    break
+            p = p.parent
+        if not hidden:
+            yield n
 
 
 def _collect_uses(rv: ResponseVar, callback_names: set[str]) -> None:
     name = rv.name
-    for n in _walk_unshadowed(rv.scope, name):
+    for n in _uses_unshadowed(rv.scope, name):
         if n.type == "shorthand_property_identifier" and node_text(n) == name:
             rv.escapes = True  # `{ response }`
             continue

@@ -55,9 +55,9 @@ import re
 
 from twilint.analysis.handler import twilio_handlers
 from twilint.analysis.paths import handler_accesses
-from twilint.analysis.responses import cookie_sets, header_sets, server_code, walk
+from twilint.analysis.responses import cookie_sets, header_sets, server_code
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
-from twilint.sources.js import node_text, string_value, unwrap_parens
+from twilint.sources.js import node_text, string_value, typed, unwrap_parens
 
 NAME = "cookie-case"
 STEPS = {("event", "request"): "request", ("request", "cookies"): "cookies"}
@@ -113,9 +113,7 @@ def project_cookie_names(project) -> set[str]:
                         if n:
                             names.add(n)
         # browser code: document.cookie = 'name=value; ...'
-        for n in walk(js.root):
-            if n.type != "assignment_expression":
-                continue
+        for n in typed(js.root, "assignment_expression"):
             left = n.child_by_field_name("left")
             if left is None or node_text(left).replace(" ", "") not in ("document.cookie", "window.document.cookie"):
                 continue

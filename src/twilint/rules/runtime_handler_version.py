@@ -71,23 +71,32 @@ def _cmp(a: str, b: str) -> int:
     return semver.Version.parse(a).compare(semver.Version.parse(b))
 
 
-def feature_uses(project) -> list[tuple[str, str]]:
-    """(feature, file rel) for `event.request` and cookie calls in the project's functions."""
+def feature_uses(project, features=("event.request", "setCookie")) -> list[tuple[str, str]]:
+    """(feature, file rel) for `event.request` and cookie calls in the project's functions (only
+    the ``features`` asked for: a file is parsed only to look for ``event.request``, and only
+    when its bytes can name it)."""
     from twilint.analysis.handler import twilio_handlers
     from twilint.analysis.paths import handler_accesses
+    from twilint.model import PREFILTERS
 
     out = []
     for f in list(project.files.values()):
         if not project.is_function_file(f) or not f.ok:
             continue
-        for h in twilio_handlers(f):
+        data = f.data
+        if "event.request" not in features or (
+                PREFILTERS and b"request" not in data and b"\\u" not in data and b"\\x" not in data):
+            handlers = ()
+        else:
+            handlers = twilio_handlers(f)
+        for h in handlers:
             if len(h.params) < 2:
                 continue
             accesses = handler_accesses(f, h, {}, {1: "event"})
             if any(a.kind == "event" and a.key == "request" and not a.write for a in accesses):
                 out.append(("event.request", f.rel))
                 break
-        if _COOKIE_CALL.search(f.data):
+        if "setCookie" in features and _COOKIE_CALL.search(data):
             out.append(("setCookie", f.rel))
     return out
 
@@ -129,7 +138,9 @@ class RuntimeHandlerVersion(Rule):
             if _safe_cmp(version, rt.build_fails_below_handler) < 0:
                 problems.append((Severity.ERROR, f"{s.runtime} builds fail with a handler below {rt.build_fails_below_handler} ({s.where})"))
                 minimum = max(minimum, rt.build_fails_below_handler, key=_key)
-        uses = feature_uses(project) if _safe_cmp(version, "9999.0.0") < 0 else []
+        # only features this version is too old for can be reported: look for those alone
+        wanted = tuple(f for f, need in facts.handler_features.items() if need and _safe_cmp(version, need) < 0)
+        uses = feature_uses(project, wanted) if wanted else []
         for feature, rel in uses:
             need = facts.handler_features.get(feature)
             if need and _safe_cmp(version, need) < 0:

@@ -57,14 +57,20 @@ from twilint.analysis.paths import handler_accesses
 from twilint.analysis.responses import walk
 from twilint.facts import _load
 from twilint.model import Rule, Severity
-from twilint.sources.js import node_text, string_value
+from twilint.sources.js import node_text, string_value, tree_of
 
 NAME = "unprotected-webhook"
 AUTH_WORDS = re.compile(r"valid|verif|auth|signature|jwt|bearer|password|secret|token", re.I)
+AUTH_WORDS_BYTES = re.compile(AUTH_WORDS.pattern.encode(), re.I)
 STEPS = {("event", "request"): "request", ("request", "headers"): "headers"}
 
 
 def _auth_signs(root) -> bool:
+    js = tree_of(root)
+    if js is not None and js.data.isascii() and not js.mentions_pattern(AUTH_WORDS_BYTES):
+        # no word of AUTH_WORDS anywhere in the file, which has no escapes, and no non-ASCII
+        # letters that Unicode case folding could match (the long s matches `s`)
+        return False
     for n in walk(root):
         t = n.type
         if t in ("identifier", "property_identifier", "shorthand_property_identifier",

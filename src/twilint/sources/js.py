@@ -103,9 +103,19 @@ class JsTree:
         data = self.data
         if not model.PREFILTERS or any(n in data for n in needles):
             return True
-        escaped = self.__dict__.get("_escaped")
+        return self._escaped()
+
+    def mentions_pattern(self, pattern) -> bool:
+        """:meth:`mentions` for a bytes regular expression."""
+        from twilint import model
+
+        return not model.PREFILTERS or pattern.search(self.data) is not None or self._escaped()
+
+    def _escaped(self) -> bool:
+        escaped = self.__dict__.get("_has_escapes")
         if escaped is None:
-            escaped = self.__dict__["_escaped"] = b"\\u" in data or b"\\x" in data
+            data = self.data
+            escaped = self.__dict__["_has_escapes"] = b"\\u" in data or b"\\x" in data
         return escaped
 
 
