@@ -156,3 +156,20 @@ def test_unprotected_webhook_auth_words_in_non_ascii_or_escaped_code_still_count
         })
         result, _ = lint([root], select=["unprotected-webhook"])
         assert len(result.diagnostics) == expected, name
+
+
+@pytest.mark.parametrize("code,may", [
+    (b"const u = require('url'); u.parse(x);", True),
+    (b"const { parse } = require(\"node:url\");", True),
+    (b"import { parse } from 'url';", True),
+    (b"const u = require(`url`);", True),
+    (b"const b = new Buffer(10);", True),
+    (b"const k = require('\\x75rl');", True),  # an escape could spell the module
+    (b"fetch('https://example.com/url?curl=1');", False),  # `url` only inside other words
+    (b"const utils = require('./utils');", False),
+])
+def test_deprecated_api_prefilter(code, may):
+    from twilint.analysis.node_apis import _may_use, api_table
+
+    table = [a for a in api_table() if a.stage(22) is not None]
+    assert _may_use(code, table) is may

@@ -149,11 +149,27 @@ def _may_use(data: bytes, table) -> bool:
     an escape sequence could spell either."""
     if not model.PREFILTERS or b"\\u" in data or b"\\x" in data:
         return True
+    needles = _needles(tuple(table))
+    return needles is None or needles.search(data) is not None
+
+
+@lru_cache(maxsize=16)
+def _needles(table: tuple) -> "re.Pattern[bytes] | None":
+    """One expression for every name or module in ``table`` (None: an API names neither). A
+    module is named by a string that ends with it (`'url'`, `"node:url"`)."""
+    import re
+
+    words = set()
     for a in table:
-        needle = a.name if a.kind in ("call", "new") else a.module
-        if needle is None or needle.removeprefix("node:").encode() in data:
-            return True
-    return False
+        if a.kind in ("call", "new"):
+            if a.name is None:
+                return None
+            words.add(re.escape(a.name.encode()))
+        else:
+            if a.module is None:
+                return None
+            words.add(re.escape(a.module.removeprefix("node:").encode()) + b"['\"`]")
+    return re.compile(b"|".join(sorted(words)))
 
 
 def _match(callee, t, table, mod_alias, member_alias, require_calls, out, node, major) -> None:
