@@ -9,6 +9,11 @@ plus npm's `node_modules/.package-lock.json` (what is installed). Contents, neve
 the cache survives fresh CI checkouts; any change to a file of the project, `package.json`
 included, re-checks that project. Used only by `twilint check` without fixes.
 
+A warm run must cost little more than reading the project files: the code fingerprint and the
+catalogue defaults are remembered in the cache folder (``code-state.json``, checked against the
+stat of every file they cover), keys are computed from the rules' manifest and
+:class:`KeyFacts` (no rule module, no catalogue parse), and a project's key once a run.
+
 Location: `--cache-dir`, else `$TWILINT_CACHE_DIR`, else `.twilint_cache` in the working folder
 (with a `.gitignore` of `*` inside, as ruff does). `--no-cache` turns it off.
 
@@ -22,14 +27,19 @@ project are joined in the order a serial run produces.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 from pathlib import Path
 
+from twilint import __version__
 from twilint.model import Diagnostic, Edit, Fix, NewFile, Severity
 
-CACHE_VERSION = 1
+try:  # (what hashlib uses for blake2b, without loading OpenSSL: 2 ms of a warm run's start-up)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover
+    from hashlib import blake2b
+
+CACHE_VERSION = 2
 PARALLEL_MIN_FILES = 50  # below this, forking workers costs more than it saves (measured: 80 files in 20 projects, 0.30 s -> 0.27 s)
 SHARD_MIN_FILES = 64  # a project with this many target files is split into slices across workers
 
@@ -68,12 +78,22 @@ def dump(diags: list[Diagnostic]) -> list:
     return out
 
 
+_SEVERITIES = {int(s): s for s in Severity}
+
+
 def load(data: list, project) -> list[Diagnostic] | None:
     out = []
+    files = project.files
+    by_name = {}  # str(path) -> file: one dict look-up a diagnostic, no Path made
+    for k, f in files.items():
+        by_name[os.fspath(k)] = f
+    sev_of = _SEVERITIES
     for rule, message, path, start, end, sev, line, col, eline, ecol, fix in data:
-        file = project.files.get(Path(path))
+        file = by_name.get(path)
         if file is None:
-            return None  # the project changed shape: not this entry
+            file = files.get(Path(path))  # (a path spelled differently)
+            if file is None:
+                return None  # the project changed shape: not this entry
         f = None
         if fix is not None:
             desc, safety, reason, edits, create = fix
@@ -81,61 +101,192 @@ def load(data: list, project) -> list[Diagnostic] | None:
                 [Edit(s, e, t.encode("utf-8", "surrogateescape")) for s, e, t in edits], desc, safety, reason,
                 NewFile(Path(create[0]), create[1].encode("utf-8", "surrogateescape")) if create else None,
             )
-        d = Diagnostic(rule, message, file, start, end, Severity(sev), f)
-        d.line, d.column, d.end_line, d.end_column = line, col, eline, ecol
-        out.append(d)
+        out.append(Diagnostic(rule, message, file, start, end, sev_of.get(sev) or Severity(sev), f, line, col, eline, ecol))
     return out
 
 
 # -- keys --------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of twilint's own code and data: any change to either invalidates every entry."""
-    from twilint import __version__
-    from twilint.facts import catalogue_dir
+def _catalogue_dir(pkg: str) -> str:
+    """``twilint.facts.catalogue_dir()`` (a test keeps them equal), without importing
+    twilint.facts and tomllib, which a run served from the cache does not need."""
+    packaged = os.path.join(pkg, "_catalogue")
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(os.path.dirname(pkg)), "rules")
 
-    h = hashlib.blake2b(digest_size=16)
+
+def _code_files() -> list[tuple[str, str]]:
+    """(label, absolute path) of twilint's own code and data: the package's ``.py``, ``.toml``
+    and ``.json`` files and the catalogue's, outside ``__pycache__``; sorted."""
+    pkg = os.path.dirname(os.path.realpath(__file__))
+    out = []
+    seen = set()
+    for n, root in enumerate((pkg, _catalogue_dir(pkg))):
+        stack = [(root, "")]
+        while stack:
+            d, rel = stack.pop()
+            try:
+                st = os.stat(d)
+                if (st.st_dev, st.st_ino) in seen:
+                    continue  # (a link back up)
+                seen.add((st.st_dev, st.st_ino))
+                entries = list(os.scandir(d))
+            except OSError:
+                continue
+            for e in entries:
+                if e.name == "__pycache__":
+                    continue
+                name = f"{rel}{e.name}"
+                if e.is_dir():
+                    stack.append((e.path, name + "/"))
+                elif e.name.endswith((".py", ".toml", ".json")):
+                    out.append((f"{n}:{name}", e.path))
+    out.sort()
+    return out
+
+
+def code_fingerprint() -> str:
+    """A hash of twilint's own code and data (the bytes of every file of :func:`_code_files`):
+    any change to either invalidates every entry."""
+    return _code_state()[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_state() -> tuple[str, tuple[str, str]]:
+    """(:func:`code_fingerprint`, the catalogue's (default runtime, default runtime-handler)).
+
+    Hashing ~100 files (and parsing the catalogue) costs more than a warm run has to spend, so
+    both are remembered in the cache folder with the (size, mtime, ctime, inode) of each file
+    the hash covers, and recomputed when any of those differ (an edit always changes the ctime,
+    which nothing can set back). The key stays a hash of contents: the stat only says whether
+    the remembered hash is still the hash of these files.
+    """
+    files = _code_files()
+    stamp = blake2b(f"{CACHE_VERSION}:{__version__}".encode(), digest_size=16)
+    for label, path in files:
+        try:
+            st = os.stat(path)
+            stamp.update(f"{label}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}\n".encode())
+        except OSError:
+            stamp.update(f"{label}\0-\n".encode())
+    stamp_hex = stamp.hexdigest()
+    memo = os.path.join(os.fspath(SETTINGS.directory), "code-state.json") if SETTINGS.directory else None
+    if memo is not None:
+        try:
+            with open(memo, "rb") as fh:
+                got = json.loads(fh.read())
+            if got["stamp"] == stamp_hex:
+                runtime, handler = got["defaults"]
+                if isinstance(got["fingerprint"], str) and isinstance(runtime, str) and isinstance(handler, str):
+                    return got["fingerprint"], (runtime, handler)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    h = blake2b(digest_size=16)
     h.update(f"{CACHE_VERSION}:{__version__}".encode())
-    pkg = Path(__file__).resolve().parent
-    for root in (pkg, catalogue_dir()):
-        for p in sorted(root.rglob("*")):
-            if p.suffix in (".py", ".toml", ".json") and "__pycache__" not in p.parts:
-                h.update(p.relative_to(root).as_posix().encode())
-                h.update(p.read_bytes())
-    return h.hexdigest()
+    for label, path in files:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            data = None
+        h.update(f"{label}\0{len(data) if data is not None else -1}\0".encode())
+        h.update(data or b"")
+    fp = h.hexdigest()
+    from twilint.facts import load_facts
+
+    facts = load_facts()
+    defaults = (facts.default_runtime, facts.default_handler)
+    if memo is not None:
+        _write_atomic(memo, json.dumps({"stamp": stamp_hex, "fingerprint": fp, "defaults": defaults}))
+    return fp, defaults
+
+
+class KeyFacts:
+    """The part of a project's facts its cache key reads (:func:`project_key`), computed without
+    loading the catalogue: its defaults (remembered with the code fingerprint) with the
+    ``default-runtime`` and ``default-runtime-handler`` overrides applied as
+    ``Facts.with_overrides`` applies them (a test keeps the two equal)."""
+
+    __slots__ = ("default_runtime", "default_handler")
+
+    def __init__(self, *platforms: dict | None):
+        runtime, handler = _code_state()[1]
+        for platform in platforms:
+            if platform:
+                handler = platform.get("default-runtime-handler", handler)
+                runtime = platform.get("default-runtime", runtime)
+        self.default_runtime = runtime
+        self.default_handler = handler
+
+
+def _write_atomic(path: str, text: str) -> None:
+    """Best effort (a cache that cannot be written is not an error)."""
+    try:
+        directory = os.path.dirname(path)
+        if not os.path.isdir(os.fspath(SETTINGS.directory)):
+            os.makedirs(SETTINGS.directory, exist_ok=True)
+            with open(os.path.join(os.fspath(SETTINGS.directory), ".gitignore"), "w") as fh:
+                fh.write("# created by twilint\n*\n")
+        os.makedirs(directory, exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+_RULES_JSON: dict = {}
 
 
 def project_key(project, rules, facts) -> str | None:
-    h = hashlib.blake2b(digest_size=20)
+    """The key of ``project``'s entry: a hash of everything its diagnostics depend on (see the
+    module docstring). Computed once a run for a project (the inputs do not change while it is
+    checked; what checking adds to ``project.skipped`` is part of the result, stored in the
+    entry), so a lookup and the store after checking agree."""
+    rules_sig = tuple((r.name, int(s)) for r, s in rules)
+    sig = (rules_sig, facts.default_runtime, facts.default_handler, id(project.files), len(project.files))
+    memo = project.__dict__.get("_cache_key")
+    if memo is not None and memo[0] == sig:
+        return memo[1]
+    rules_json = _RULES_JSON.get(rules_sig)
+    if rules_json is None:
+        rules_json = _RULES_JSON[rules_sig] = json.dumps(list(rules_sig)).encode()
+    h = blake2b(digest_size=20)
     h.update(code_fingerprint().encode())
-    h.update(json.dumps([(r.name, int(s)) for r, s in rules]).encode())
+    h.update(rules_json)
     h.update(repr(sorted((project.config.platform or {}).items())).encode())
     h.update(repr((facts.default_runtime, facts.default_handler)).encode())
-    h.update(str(project.root).encode())
-    for path in sorted(project.files):
-        f = project.files[path]
-        h.update(f"\0{f.rel}\0{f.kind}\0{f.role}\0{path in project.targets}\0".encode())
-        raw = f.raw if f.ok else (f.read_error or str(f.decode_error)).encode()
-        h.update(hashlib.blake2b(raw, digest_size=16).digest())
-    installed = project.root / "node_modules" / ".package-lock.json"
+    root = os.fspath(project.root)
+    h.update(root.encode())
+    targets = project.targets
+    update = h.update
+    for name, path, f in sorted((os.fspath(p), p, f) for p, f in project.files.items()):
+        tag, content = f.content_key()
+        update(f"\0{name}\0{f.rel}\0{f.kind}\0{f.role}\0{path in targets}\0{tag.decode()}{len(content)}\0".encode())
+        update(content)
     try:
-        h.update(installed.read_bytes())
+        with open(os.path.join(root, "node_modules", ".package-lock.json"), "rb") as fh:
+            installed = fh.read()
+        update(b"I%d\0" % len(installed))
+        update(installed)
     except OSError:
-        h.update(b"-")
+        update(b"-")
     for name, why in project.skipped:
-        h.update(f"{name}:{why}".encode())
-    return h.hexdigest()
+        update(f"\0{name}:{why}".encode())
+    key = h.hexdigest()
+    project.__dict__["_cache_key"] = (sig, key)
+    return key
 
 
-def _entry(key: str) -> Path:
-    return SETTINGS.directory / key[:2] / f"{key}.json"
+def _entry(key: str) -> str:
+    return os.path.join(os.fspath(SETTINGS.directory), key[:2], f"{key}.json")
 
 
 def get(key: str, project) -> list[Diagnostic] | None:
     try:
-        data = json.loads(_entry(key).read_text("utf-8"))
+        with open(_entry(key), "rb") as fh:
+            data = json.loads(fh.read())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict):
@@ -152,18 +303,7 @@ def get(key: str, project) -> list[Diagnostic] | None:
 
 def put(key: str, diags: list[Diagnostic], skipped: list) -> None:
     """Best effort: a cache that cannot be written is not an error."""
-    directory = SETTINGS.directory
-    try:
-        first = not directory.exists()
-        path = _entry(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if first:
-            (directory / ".gitignore").write_text("# created by twilint\n*\n")
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"d": dump(diags), "s": [[str(p), w] for p, w in skipped]}), "utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    _write_atomic(_entry(key), json.dumps({"d": dump(diags), "s": [[str(p), w] for p, w in skipped]}))
 
 
 # -- parallel ----------------------------------------------------------------------------------

@@ -1,12 +1,19 @@
-"""The `twilint` command line. Imports stay lazy: a pre-commit run on one file must start fast."""
+"""The `twilint` command line. Imports stay lazy: a pre-commit run on one file must start fast.
+
+The commands are click commands, built on first use (:func:`cli`). Importing click costs more
+than a warm `twilint check` spends on anything else, so :func:`main` first tries
+:func:`_fast_check_args`: a plain `twilint check ...` command line made only of the options
+below, spelled exactly, with values click would accept as they are, runs without click. Anything
+else (help, a misspelt or unusual option, a value click would reject or report on, shell
+completion) goes to click, which then prints what it always printed.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
-
-import click
 
 from twilint import __version__
 
@@ -28,45 +35,187 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="twilint", message="%(prog)s %(version)s")
-def main() -> None:
-    """twilint: lint and fix Twilio Functions (Serverless Toolkit) projects."""
+def _echo_err(message: str) -> None:
+    import click
+
+    click.echo(message, err=True)
 
 
 FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
 
 
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix or --diff).")
-@click.option("--diff", "diff_mode", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated, repeatable).")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated, repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format: text, json, sarif (SARIF 2.1.0), github (workflow annotations), "
-                   "junit (JUnit XML), gitlab (Code Quality JSON).")
-@click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to a file.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
-@click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only: no code frames, no summary.")
-@click.option("--statistics", is_flag=True, help="Print counts per rule instead of each diagnostic.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
-@click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is respected too).")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
-              help="Where the cache lives (default: $TWILINT_CACHE_DIR, else .twilint_cache).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Worker processes for many projects (default 0: one per CPU).")
-@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="Hide the findings recorded in FILE (see --write-baseline); only new ones count.")
-@click.option("--write-baseline", "write_baseline_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="Record every current finding in FILE (JSON), then report as if with --baseline FILE.")
-@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH",
-              help="Read the file from stdin (path `-`) and check it as PATH, in the context of the "
-                   "project containing PATH. With --fix the fixed content goes to stdout and the report "
-                   "to stderr.")
+def main(*args, **kwargs):
+    """The console script (`twilint = twilint.cli:main`)."""
+    if not args and not kwargs:
+        fast = _fast_check_args(sys.argv[1:])
+        if fast is not None:
+            return _run_fast(fast)
+    return cli()(*args, **kwargs)
+
+
+class _UseClick(Exception):
+    """The `check` command line is not one the fast path takes: click parses it."""
+
+
+# `twilint check` options: long name -> (parameter, kind); kinds: flag, value, multiple, path,
+# choice:<values>, jobs. Must list exactly what `cli()` declares (a test compares them).
+_CHECK_OPTIONS = {
+    "--fix": ("fix", "flag"),
+    "--unsafe-fixes": ("unsafe_fixes", "flag"),
+    "--diff": ("diff_mode", "flag"),
+    "--select": ("select", "multiple"),
+    "--ignore": ("ignore", "multiple"),
+    "--format": ("fmt", "choice:" + ",".join(FORMATS)),
+    "--output-file": ("output_file", "path"),
+    "-o": ("output_file", "path"),
+    "--fail-on": ("fail_on", "choice:error,warning,info"),
+    "--quiet": ("quiet", "flag"),
+    "-q": ("quiet", "flag"),
+    "--statistics": ("statistics", "flag"),
+    "--exit-zero": ("exit_zero", "flag"),
+    "--no-color": ("no_color", "flag"),
+    "--no-cache": ("no_cache", "flag"),
+    "--cache-dir": ("cache_dir", "path"),
+    "--jobs": ("jobs", "jobs"),
+    "-j": ("jobs", "jobs"),
+    "--baseline": ("baseline_file", "path"),
+    "--write-baseline": ("write_baseline_file", "path"),
+    "--stdin-filename": ("stdin_filename", "path"),
+}
+_CHECK_DEFAULTS = {
+    "fix": False, "unsafe_fixes": False, "diff_mode": False, "select": (), "ignore": (), "fmt": "text",
+    "output_file": None, "fail_on": None, "quiet": False, "statistics": False, "exit_zero": False,
+    "no_color": False, "no_cache": False, "cache_dir": None, "jobs": 0, "baseline_file": None,
+    "write_baseline_file": None, "stdin_filename": None,
+}
+
+
+def _click_path(value: str) -> Path:
+    """What ``click.Path(path_type=Path)`` makes of ``value``, or _UseClick where click would
+    report an error (an existing path that cannot be read)."""
+    try:
+        os.stat(value)
+    except (OSError, ValueError):
+        return Path(value)
+    if not os.access(value, os.R_OK):
+        raise _UseClick
+    return Path(value)
+
+
+def _fast_check_args(argv: list[str]) -> dict | None:
+    """The keyword arguments of :func:`check` for ``argv`` (``check`` and its arguments), or
+    None when click must parse it."""
+    if not argv or argv[0] != "check" or any(k.endswith("_COMPLETE") for k in os.environ):
+        return None
+    values = dict(_CHECK_DEFAULTS)
+    raw: dict[str, str] = {}
+    multiple: dict[str, list[str]] = {}
+    paths: list[str] = []
+    args = argv[1:]
+    i = 0
+    try:
+        while i < len(args):
+            tok = args[i]
+            i += 1
+            if tok == "--":
+                paths.extend(args[i:])
+                break
+            if tok == "-" or not tok.startswith("-"):
+                paths.append(tok)
+                continue
+            name, eq, attached = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+            spec = _CHECK_OPTIONS.get(name)
+            if spec is None:
+                return None  # help, an unknown option, clustered short options: click
+            dest, kind = spec
+            if kind == "flag":
+                if eq:
+                    return None
+                values[dest] = True
+                continue
+            if eq:
+                value = attached
+            else:
+                if i >= len(args) or args[i].startswith("-"):
+                    return None
+                value = args[i]
+                i += 1
+            if kind == "multiple":
+                multiple.setdefault(dest, []).append(value)
+            else:
+                raw[dest] = (kind, value)
+        for dest, got in multiple.items():
+            values[dest] = tuple(got)
+        for dest, (kind, value) in raw.items():  # (click converts the last value given)
+            if kind == "path":
+                values[dest] = _click_path(value)
+            elif kind == "jobs":
+                if not (value.isascii() and value.isdigit()):
+                    return None
+                values[dest] = int(value)
+            else:
+                if value not in kind.removeprefix("choice:").split(","):
+                    return None
+                values[dest] = value
+        values["paths"] = tuple(_click_path(p) for p in paths)
+    except _UseClick:
+        return None
+    if values["fix"] and values["diff_mode"]:
+        return None  # usage errors are click's to print
+    dash = [p for p in values["paths"] if str(p) == "-"]
+    if dash or (values["stdin_filename"] is not None and not values["paths"]):
+        if values["stdin_filename"] is None or len(dash) != len(values["paths"]) or len(dash) > 1:
+            return None
+    elif values["stdin_filename"] is not None:
+        return None
+    return values
+
+
+def _run_fast(values: dict):
+    """Run `check` as click's standalone mode would: an interrupt prints "Aborted!" and exits 1,
+    a closed pipe exits 1 quietly."""
+    try:
+        check(**values)
+    except (EOFError, KeyboardInterrupt):
+        import click
+
+        click.echo(file=sys.stderr)
+        click.echo("Aborted!", file=sys.stderr)
+        sys.exit(1)
+    except OSError as exc:
+        import errno
+
+        if exc.errno != errno.EPIPE:
+            raise
+        try:
+            from click.utils import _PacifyFlushWrapper as pacify
+        except ImportError:  # pragma: no cover  (what click does: later flushes ignore the closed pipe)
+            pacify = _Pacified
+        sys.stdout = pacify(sys.stdout)
+        sys.stderr = pacify(sys.stderr)
+        sys.exit(1)
+    sys.exit(0)
+
+
+class _Pacified:
+    """A stream whose ``flush`` ignores a closed pipe."""
+
+    def __init__(self, wrapped):
+        self.wrapped = wrapped
+
+    def flush(self) -> None:
+        import errno
+
+        try:
+            self.wrapped.flush()
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, name):
+        return getattr(self.wrapped, name)
+
+
 def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file, fail_on, quiet, statistics,
           exit_zero, no_color, no_cache, cache_dir, jobs, baseline_file, write_baseline_file, stdin_filename):
     """Check PATHS (default: the current folder) and report problems.
@@ -76,14 +225,23 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
     (or, with --diff, changes to make), 2 usage or config error, unreadable
     file, or internal error.
     """
+    import gc
+
     from twilint.runner import Options, UsageError, exit_code, run
 
+    # What is loaded by now (modules, classes, functions) lives as long as the process: keep
+    # the collector from scanning it again and again while discovery allocates.
+    gc.freeze()
     if fix and diff_mode:
+        import click
+
         raise click.UsageError("--fix and --diff cannot be used together")
     mode = "fix" if fix else "diff" if diff_mode else "check"
     stdin = None
     dash = [p for p in paths if str(p) == "-"]
     if dash or (stdin_filename is not None and not paths):
+        import click
+
         if stdin_filename is None:
             raise click.UsageError("reading from stdin (`-`) needs --stdin-filename PATH")
         if len(dash) != len(paths) or len(dash) > 1:
@@ -91,6 +249,8 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
         stdin = (stdin_filename, sys.stdin.buffer.read())
         paths = ()
     elif stdin_filename is not None:
+        import click
+
         raise click.UsageError("--stdin-filename needs the path `-` (or no paths)")
     opts = Options(
         select=_split(select) or None,
@@ -106,7 +266,7 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
     try:
         result, diffs = run(list(paths) or ([] if stdin else [Path(".")]), opts)
     except UsageError as exc:
-        click.echo(f"twilint: error: {exc}", err=True)
+        _echo_err(f"twilint: error: {exc}")
         sys.exit(EXIT_USAGE)
 
     if baseline_file is not None or write_baseline_file is not None:
@@ -115,11 +275,11 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
         try:
             if write_baseline_file is not None:
                 n = bl.write(write_baseline_file, result.diagnostics)
-                click.echo(f"twilint: wrote {n} finding{'s' if n != 1 else ''} to {write_baseline_file}", err=True)
+                _echo_err(f"twilint: wrote {n} finding{'s' if n != 1 else ''} to {write_baseline_file}")
             # a freshly written baseline holds every finding, so it is the one to apply
             bl.apply(result, bl.load(write_baseline_file or baseline_file))
         except bl.BaselineError as exc:
-            click.echo(f"twilint: error: {exc}", err=True)
+            _echo_err(f"twilint: error: {exc}")
             sys.exit(EXIT_USAGE)
         result.baseline_used = True
 
@@ -138,14 +298,14 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
     engine.print_timing(sys.stderr)
     if fmt == "gitlab":
         for err in result.errors:  # Code Quality has no place for them
-            click.echo(f"twilint: error: {err}", err=True)
+            _echo_err(f"twilint: error: {err}")
 
     if output_file is not None:
         try:
             with open(output_file, "w", encoding="utf-8") as fh:
                 _render(result, fmt, fh, False, quiet, statistics)
         except OSError as exc:
-            click.echo(f"twilint: error: cannot write {output_file}: {exc.strerror or exc}", err=True)
+            _echo_err(f"twilint: error: cannot write {output_file}: {exc.strerror or exc}")
             sys.exit(EXIT_USAGE)
     elif diff_mode and fmt == "text":
         from twilint.report.text import render_diff_summary
@@ -168,29 +328,18 @@ def _render(result, fmt, stream, color, quiet, statistics) -> None:
     importlib.import_module(f"twilint.report.{module}").render(result, stream)
 
 
-class _RecipeGroup(click.Group):
-    """`twilint migrate <recipe>`: recipes are listed without importing them (start-up stays fast)."""
-
-    def list_commands(self, ctx):
-        from twilint.migrate import recipe_names
-
-        return recipe_names()
-
-    def get_command(self, ctx, name):
-        from twilint.migrate import load_recipe
-
-        return load_recipe(name)
+def _group() -> None:
+    """twilint: lint and fix Twilio Functions (Serverless Toolkit) projects."""
 
 
-@main.group("migrate", cls=_RecipeGroup)
 def migrate():
     """Migrate projects: each recipe writes by default; --diff and --check write nothing."""
 
 
-@main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_cmd(fmt):
     """List every rule: name, severity, fixable, summary."""
+    import click
+
     from twilint.rules import all_rules
 
     rules = all_rules()
@@ -215,11 +364,10 @@ def rules_cmd(fmt):
     Console(no_color=bool(os.environ.get("NO_COLOR")), highlight=False).print(table)
 
 
-@main.command("rule")
-@click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def rule_cmd(name, fmt):
     """Show the documentation of rule NAME."""
+    import click
+
     from twilint.rules import all_rules
 
     rules = all_rules()
@@ -244,6 +392,85 @@ def rule_cmd(name, fmt):
     from rich.markdown import Markdown
 
     Console(no_color=bool(os.environ.get("NO_COLOR"))).print(Markdown(page))
+
+
+def _decorate(f, *decorators):
+    """``f`` decorated as if the decorators were written above it, in this order."""
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+@functools.lru_cache(maxsize=None)
+def cli():
+    """The click group of every command (built once, on first use)."""
+    import click
+
+    class _RecipeGroup(click.Group):
+        """`twilint migrate <recipe>`: recipes are listed without importing them (start-up stays fast)."""
+
+        def list_commands(self, ctx):
+            from twilint.migrate import recipe_names
+
+            return recipe_names()
+
+        def get_command(self, ctx, name):
+            from twilint.migrate import load_recipe
+
+            return load_recipe(name)
+
+    group = _decorate(
+        _group,
+        click.group("main", context_settings={"help_option_names": ["-h", "--help"]}),
+        click.version_option(__version__, "--version", prog_name="twilint", message="%(prog)s %(version)s"),
+    )
+    _decorate(
+        check,
+        group.command("check"),
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--fix", is_flag=True, help="Apply safe fixes and write the files."),
+        click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix or --diff)."),
+        click.option("--diff", "diff_mode", is_flag=True, help="Print the fixes as a unified diff; write nothing."),
+        click.option("--select", multiple=True, metavar="RULES", help="Only these rules (comma-separated, repeatable)."),
+        click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated, repeatable)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                     help="Report format: text, json, sarif (SARIF 2.1.0), github (workflow annotations), "
+                          "junit (JUnit XML), gitlab (Code Quality JSON)."),
+        click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to a file."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+                     help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on)."),
+        click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only: no code frames, no summary."),
+        click.option("--statistics", is_flag=True, help="Print counts per rule instead of each diagnostic."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error)."),
+        click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is respected too)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+                     help="Where the cache lives (default: $TWILINT_CACHE_DIR, else .twilint_cache)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+                     help="Worker processes for many projects (default 0: one per CPU)."),
+        click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
+                     help="Hide the findings recorded in FILE (see --write-baseline); only new ones count."),
+        click.option("--write-baseline", "write_baseline_file", type=click.Path(path_type=Path), metavar="FILE",
+                     help="Record every current finding in FILE (JSON), then report as if with --baseline FILE."),
+        click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH",
+                     help="Read the file from stdin (path `-`) and check it as PATH, in the context of the "
+                          "project containing PATH. With --fix the fixed content goes to stdout and the report "
+                          "to stderr."),
+    )
+    _decorate(migrate, group.group("migrate", cls=_RecipeGroup))
+    _decorate(
+        rules_cmd,
+        group.command("rules"),
+        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+    )
+    _decorate(
+        rule_cmd,
+        group.command("rule"),
+        click.argument("name"),
+        click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+                     show_default=True),
+    )
+    return group
 
 
 if __name__ == "__main__":  # pragma: no cover

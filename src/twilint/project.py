@@ -8,10 +8,13 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twilint.config import Config, ConfigError, glob_match, load_toml, from_mapping
 from twilint.sources.text import DecodeError, LineIndex, TextInfo, decode
-from twilint.sources.values import Value, ValueSyntaxError
+
+if TYPE_CHECKING:  # pragma: no cover  (twilint.sources.values is imported when a file is parsed)
+    from twilint.sources.values import Value, ValueSyntaxError
 
 # Folders never entered while discovering (build output is handled separately, see below).
 SKIP_DIRS = {
@@ -60,6 +63,13 @@ OTHER_PLATFORM_DEPS = {
 OTHER_PLATFORM_FILES = ("netlify.toml", "serverless.yml", "serverless.yaml", "vercel.json", "template.yaml", "samconfig.toml")
 
 
+# ``SourceFile.plain_json``: "ask the Value parse". _JSON_MAX_DEPTH is the nesting limit of the
+# Value parse of strict JSON (``twilint.sources.jsonvalues.MAX_DEPTH``; a test keeps them equal).
+DEFER = object()
+_JSON_MAX_DEPTH = 400
+DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+
+
 class InputError(Exception):
     """A file could not be read at all (permission, loop, not a file)."""
 
@@ -75,8 +85,18 @@ def within(path: Path | str, root: Path | str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _realpath_dir(path: str) -> str:
-    # Folders (absolute paths) are resolved once a run: ``discover`` clears this cache.
-    return os.path.realpath(path)
+    # Folders (absolute paths) are resolved once a run: ``discover`` clears this cache. A folder
+    # that is not a symbolic link resolves to its resolved parent plus its name, so sibling
+    # folders share the look-ups of their ancestors (os.path.realpath lstats every component).
+    head, tail = os.path.split(path)
+    if not tail or not head or tail in (".", "..") or not os.path.isabs(path):
+        return os.path.realpath(path)
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return os.path.realpath(path)
+    except OSError:
+        pass  # (as os.path.realpath: a missing component is kept as it is)
+    return os.path.join(_realpath_dir(head), tail)
 
 
 def _realpath_file(path: str) -> str:
@@ -91,6 +111,24 @@ def _realpath_file(path: str) -> str:
     if not tail or tail in (".", ".."):
         return os.path.realpath(path)
     return os.path.join(_realpath_dir(os.path.abspath(head or ".")), tail)
+
+
+def _within_plain(path: str, root: Path | str) -> bool:
+    """:func:`within` for a file known not to be a symbolic link itself (its folders may be)."""
+    head, tail = os.path.split(path)
+    if not tail or tail in (".", ".."):
+        return within(path, root)
+    real_head, base, base_prefix = _resolved_pair(head, os.fspath(root))
+    real = os.path.join(real_head, tail)
+    return real == base or real.startswith(base_prefix)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved_pair(head: str, root: str) -> tuple[str, str, str]:
+    """(the resolved folder ``head``, the resolved ``root``, that plus a separator), for
+    :func:`_within_plain`; cleared with ``_realpath_dir`` at each discovery."""
+    base = _realpath_dir(os.path.abspath(root))
+    return _realpath_dir(os.path.abspath(head or ".")), base, base.rstrip(os.sep) + os.sep
 
 
 # Temporary files of `--fix` (``fixes.write_atomic``): `.<name>.<pid>-<random>.twilint-tmp`.
@@ -124,6 +162,30 @@ def deploy_script_kind(rel: str) -> str | None:
     return None
 
 
+def _rel_of(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` in POSIX form ("." for the root itself), or the file's name
+    when it is not inside ``root``."""
+    sp, sr = os.fspath(path), os.fspath(root)
+    if sp.startswith("/") and sr.startswith("/"):  # absolute (normalised by pathlib): compare strings
+        rel = _rel_str(sp, sr)
+        return rel if rel is not None else path.name
+    return path.relative_to(root).as_posix() if root in path.parents or path == root else path.name
+
+
+def _rel_str(sp: str, sr: str) -> str | None:
+    """The relative path of ``sp`` under ``sr`` ("." when equal), None when outside; both absolute
+    and normalised."""
+    if sp == sr:
+        return "."
+    prefix = sr if sr.endswith("/") else sr + "/"
+    return sp[len(prefix):] if sp.startswith(prefix) else None
+
+
+def _under(sp: str, sd: str) -> bool:
+    """``sd`` is a strict ancestor of ``sp`` (absolute, normalised path strings)."""
+    return sp.startswith(sd if sd.endswith("/") else sd + "/") and sp != sd
+
+
 def visibility_of(name: str) -> str:
     stem = name.rsplit("/", 1)[-1]
     if ".protected." in stem:
@@ -136,12 +198,14 @@ def visibility_of(name: str) -> str:
 class SourceFile:
     """One file of a project. Read, decoded and parsed lazily, at most once."""
 
-    def __init__(self, path: Path, project: "Project", kind: str, role: str, data: bytes | None = None):
+    def __init__(self, path: Path, project: "Project", kind: str, role: str, data: bytes | None = None,
+                 rel: str | None = None):
         self.path = path
         self.project = project
         self.kind = kind
         self.role = role  # function | asset | project | other
-        self.rel = path.relative_to(project.root).as_posix() if project.root in path.parents or path == project.root else path.name
+        # (discovery passes ``rel``, which it has already computed from the path strings)
+        self.rel = rel if rel is not None else _rel_of(path, project.root)
         self.visibility = visibility_of(self.rel)
         self._data = data
         self._info: TextInfo | None = None
@@ -153,19 +217,33 @@ class SourceFile:
         return f"SourceFile({self.rel!r}, kind={self.kind}, role={self.role})"
 
     # -- reading ---------------------------------------------------------------------------
-    def _load(self) -> None:
-        if self._data is not None or self.read_error or self.decode_error:
+    def _read(self) -> None:
+        """Read the raw bytes (or set ``read_error``); decoding is left to :meth:`_load`."""
+        if self._raw is not None or self._data is not None or self.read_error:
             return
+        path = os.fspath(self.path)
         try:
-            st = os.stat(self.path)
+            st = os.lstat(path)
+            link = stat.S_ISLNK(st.st_mode)
+            if link:
+                st = os.stat(path)
             if not stat.S_ISREG(st.st_mode):
                 raise InputError("not a regular file" if not stat.S_ISDIR(st.st_mode) else "a folder, not a file")
-            if not within(self.path, self.project.root):
+            if not (within(path, self.project.root) if link else _within_plain(path, self.project.root)):
                 raise InputError("a symbolic link to a file outside the project; not read")
-            if st.st_size > MAX_FILE_BYTES:
+            size = st.st_size
+            if size > MAX_FILE_BYTES:
                 raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped")
-            with open(self.path, "rb") as fh:
-                raw = fh.read()
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                raw = os.read(fd, size + 1)
+                if len(raw) != size:  # the file changed size since the stat (or a short read): read to the end
+                    parts = [raw]
+                    while chunk := os.read(fd, 1 << 16):
+                        parts.append(chunk)
+                    raw = b"".join(parts)
+            finally:
+                os.close(fd)
         except InputError as exc:
             self.read_error = str(exc)
             return
@@ -173,10 +251,27 @@ class SourceFile:
             self.read_error = f"cannot read file: {exc.strerror or exc}"
             return
         self._raw = raw
+
+    def _load(self) -> None:
+        if self._data is not None or self.read_error or self.decode_error:
+            return
+        self._read()
+        raw = self._raw
+        if raw is None:
+            return
         try:
             self._data, self._info = decode(raw)
         except DecodeError as exc:
             self.decode_error = exc
+
+    def content_key(self) -> tuple[bytes, bytes]:
+        """What the file's results depend on, for the result cache: its bytes as read (decoding
+        them is a function of these bytes), or why it cannot be read. Does not decode."""
+        self._read()
+        if self.read_error:
+            return b"E", self.read_error.encode()
+        raw = self._raw if self._raw is not None else self._data
+        return b"R", raw if raw is not None else b""
 
     @property
     def ok(self) -> bool:
@@ -217,13 +312,14 @@ class SourceFile:
         self._raw = raw
         self._data = self._info = None
         self.read_error = self.decode_error = None
+        self.__dict__.pop("_plain_json", None)
         try:
             self._data, self._info = decode(raw)
         except DecodeError as exc:
             self.decode_error = exc
 
     _KEEP = frozenset({"path", "project", "kind", "role", "rel", "visibility", "_data", "_info", "read_error",
-                       "decode_error", "_raw", "lines", "is_minified"})
+                       "decode_error", "_raw", "lines", "is_minified", "_plain_json"})
 
     def release(self) -> None:
         """Drop parse trees and rule caches (they are rebuilt if asked for again); keep the
@@ -251,6 +347,8 @@ class SourceFile:
     @cached_property
     def value(self) -> Value | None:
         """The parsed data of a JSON/JSON5/YAML/JS config file, or None if it does not parse."""
+        from twilint.sources.values import ValueSyntaxError
+
         try:
             return self._parse_value()
         except ValueSyntaxError:
@@ -258,6 +356,8 @@ class SourceFile:
 
     @cached_property
     def value_error(self) -> ValueSyntaxError | None:
+        from twilint.sources.values import ValueSyntaxError
+
         try:
             self._parse_value()
         except ValueSyntaxError as exc:
@@ -265,6 +365,8 @@ class SourceFile:
         return None
 
     def _parse_value(self) -> Value | None:
+        from twilint.sources.values import ValueSyntaxError
+
         cache = self.__dict__.setdefault("_value_cache", {})
         if "v" in cache:
             if isinstance(cache["v"], ValueSyntaxError):
@@ -312,6 +414,36 @@ class SourceFile:
 
             return parse_yaml(data)
         return None
+
+    def plain_json(self):
+        """``package.json`` as plain Python data from the C ``json`` module: much cheaper than
+        :attr:`value` (tree-sitter-json plus a :class:`Value` tree) for callers that need no byte
+        spans (discovery reads dependency names and two folder names). Only used when it gives
+        exactly what :attr:`value` gives: None when the file cannot be read or is not strict JSON
+        (``value`` is None then too), and ``DEFER`` when only the Value parse can tell (nesting
+        that may pass its depth limit, or NaN/Infinity, which Python's ``json`` accepts and the
+        Value parse does not turn into values)."""
+        cache = self.__dict__
+        if "_plain_json" in cache:
+            return cache["_plain_json"]
+        out = DEFER
+        if self.kind == "package.json":
+            if not self.ok:
+                out = None
+            else:
+                data = self.data
+                if data.count(b"{") + data.count(b"[") <= _JSON_MAX_DEPTH:
+                    import json
+
+                    try:
+                        out = json.loads(data.decode("utf-8"))
+                    except (ValueError, RecursionError):
+                        out = None
+                    else:
+                        if b"NaN" in data or b"Infinity" in data:
+                            out = DEFER
+        cache["_plain_json"] = out
+        return out
 
     @cached_property
     def env(self):
@@ -385,7 +517,16 @@ class Project:
 
     def dependency_names(self) -> set[str]:
         names: set[str] = set()
-        for f in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+        pj = self.package_json
+        plain = pj.plain_json() if pj is not None else None
+        if plain is not DEFER:  # (the same names as the Value parse gives, for much less)
+            if isinstance(plain, dict):
+                for f in DEPENDENCY_FIELDS:
+                    d = plain.get(f)
+                    if isinstance(d, dict):
+                        names.update(d)
+            return names
+        for f in DEPENDENCY_FIELDS:
             d = self.dependencies(f)
             if d is not None:
                 names.update(d.keys())
@@ -439,7 +580,7 @@ class Project:
 # -- discovery ------------------------------------------------------------------------------
 
 
-def is_project_root(d: Path, names: set[str] | None = None) -> bool:
+def is_project_root(d: Path | str, names: "set[str] | frozenset[str] | None" = None) -> bool:
     try:
         names = names if names is not None else set(os.listdir(d))
     except OSError:
@@ -449,40 +590,78 @@ def is_project_root(d: Path, names: set[str] | None = None) -> bool:
     return any(n in names for n in SERVERLESS_CONFIG_NAMES)
 
 
+def _listdir(d: str) -> "frozenset[str] | None":
+    try:
+        return frozenset(os.listdir(d))
+    except OSError:
+        return None
+
+
+def _enclosing_root(d: str, names_of) -> str | None:
+    """The nearest folder at or above the folder ``d`` (an absolute, normalised path string)
+    that is a project root; else the nearest one with a ``functions`` folder (not named ``src``);
+    None inside ``node_modules``. ``names_of(folder)``: its entry names, None if unreadable."""
+    fallback = None
+    cand = d
+    while True:
+        name = os.path.basename(cand)
+        if name == "node_modules":
+            return None
+        names = names_of(cand)
+        if names is not None and is_project_root(cand, names):
+            return cand
+        if fallback is None and name != "src" and (names is None or "functions" in names) \
+                and os.path.isdir(os.path.join(cand, "functions")):
+            fallback = cand
+        parent = os.path.dirname(cand)
+        if parent == cand:
+            return fallback
+        cand = parent
+
+
 def find_enclosing_root(path: Path) -> Path | None:
     """The nearest folder at or above ``path`` that is a project root."""
-    d = path if path.is_dir() else path.parent
-    fallback = None
-    for cand in (d, *d.parents):
-        if cand.name == "node_modules":
-            return None
-        if is_project_root(cand):
-            return cand
-        if fallback is None and (cand / "functions").is_dir() and cand.name not in ("src",):
-            fallback = cand
-    return fallback
+    if not path.is_absolute():
+        d = path if path.is_dir() else path.parent
+        fallback = None
+        for cand in (d, *d.parents):
+            if cand.name == "node_modules":
+                return None
+            if is_project_root(cand):
+                return cand
+            if fallback is None and (cand / "functions").is_dir() and cand.name not in ("src",):
+                fallback = cand
+        return fallback
+    sp = os.fspath(path)
+    root = _enclosing_root(sp if os.path.isdir(sp) else os.path.dirname(sp), _listdir)
+    return Path(root) if root is not None else None
 
 
-def load_project_config(root: Path) -> tuple[Config, ConfigError | None]:
+def load_project_config(root: Path, names: "frozenset[str] | None" = None) -> tuple[Config, ConfigError | None]:
+    """``names``: the entries of ``root`` when already listed (a name that is not there needs no
+    look-up)."""
     toml = root / "twilint.toml"
-    if toml.is_file():
+    if (names is None or "twilint.toml" in names) and toml.is_file():
         if not within(toml, root):
             return Config(), ConfigError(toml, 1, 1, "twilint.toml is a symbolic link out of the project; not read")
         try:
             return load_toml(toml), None
         except ConfigError as exc:
             return Config(), exc
-    pj = root / "package.json"
-    if pj.is_file() and within(pj, root):
+    if names is not None and "package.json" not in names:
+        return Config(), None
+    pj = os.path.join(os.fspath(root), "package.json")
+    if os.path.isfile(pj) and within(pj, root):
         try:
-            raw = pj.read_bytes()
+            with open(pj, "rb") as fh:
+                raw = fh.read()
             if b'"twilint"' in raw:
                 import json
 
                 text = raw.decode("utf-8-sig")
                 data = json.loads(text)
                 if isinstance(data, dict) and "twilint" in data:
-                    return from_mapping(data["twilint"], pj, text), None
+                    return from_mapping(data["twilint"], root / "package.json", text), None
         except ConfigError as exc:
             return Config(), exc
         except (OSError, ValueError, RecursionError):
@@ -491,81 +670,119 @@ def load_project_config(root: Path) -> tuple[Config, ConfigError | None]:
 
 
 class Discovery:
-    """Finds projects and their files under the given paths."""
+    """Finds projects and their files under the given paths.
+
+    Paths are handled as strings internally (``pathlib`` costs several times more per operation,
+    and discovery makes a few for every file); each file's ``Path`` is made once, for its
+    :class:`SourceFile`. Folder listings and enclosing roots are remembered for the run.
+    """
 
     def __init__(self, extra_config: Config | None = None, respect_excludes: bool = True):
         self.projects: dict[Path, Project] = {}
         self.missing: list[Path] = []
         self.respect_excludes = respect_excludes
+        self._names: dict[str, frozenset[str] | None] = {}  # folder -> its entry names (None: unreadable)
+        self._roots: dict[str, str | None] = {}  # folder -> its enclosing project root
+        self._by_root: dict[str, Project] = {}  # str(root) -> project
+        self._paths: dict[int, dict[str, Path]] = {}  # id(project) -> {str(path): path} of its files
+        self._cwd: str | None = None
+
+    def _names_of(self, d: str) -> "frozenset[str] | None":
+        try:
+            return self._names[d]
+        except KeyError:
+            names = self._names[d] = _listdir(d)
+            return names
+
+    def _root_of(self, d: str) -> str | None:
+        try:
+            return self._roots[d]
+        except KeyError:
+            root = self._roots[d] = _enclosing_root(d, self._names_of)
+            return root
 
     def project_for(self, root: Path) -> Project:
-        p = self.projects.get(root)
+        return self._project_at(os.fspath(root), root)
+
+    def _project_at(self, sroot: str, root: Path | None = None) -> Project:
+        p = self._by_root.get(sroot)
         if p is None:
-            cfg, err = load_project_config(root)
-            p = Project(root=root, config=cfg, config_error=err)
-            self._setup(p)
-            self.projects[root] = p
+            root = root if root is not None else Path(sroot)
+            p = self.projects.get(root)
+            if p is None:
+                cfg, err = load_project_config(root, self._names_of(sroot) if os.path.isabs(sroot) else None)
+                p = Project(root=root, config=cfg, config_error=err)
+                self._paths[id(p)] = {}
+                self._setup(p)
+                self.projects[root] = p
+            self._by_root[sroot] = p
         return p
+
+    def _known(self, p: Project) -> dict[str, Path]:
+        known = self._paths.get(id(p))
+        if known is None or len(known) != len(p.files):  # (files added behind discovery's back)
+            known = self._paths[id(p)] = {os.fspath(k): k for k in p.files}
+        return known
 
     # -- layout ----------------------------------------------------------------------------
     def _setup(self, p: Project) -> None:
         root = p.root
+        sroot = os.fspath(root)
+        names_set = self._names_of(sroot) if os.path.isabs(sroot) else _listdir(sroot)
         # Serverless Toolkit config (cosmiconfig order: package.json first when it has the key).
-        pj = root / "package.json"
-        if os.path.lexists(pj):
+        spj = os.path.join(sroot, "package.json")
+        if os.path.lexists(spj):
             # (not a regular file, or a link out of the project: SourceFile reports it)
-            self._add(p, pj, "package.json", "project")
-        if pj.is_file() and within(pj, root):
-            try:
-                if b'"twilioserverless"' in pj.read_bytes():
-                    f = p.files[pj]
-                    if f.value is not None and f.value.get("twilioserverless") is not None:
-                        p.serverless_config_file = f
-            except OSError:
-                pass
-        try:
-            names = sorted(os.listdir(root))
-        except OSError:
-            names = []
+            f = self._add(p, root / "package.json", "package.json", "project")
+            # the file counts as the config when it is read and parses with the key
+            if f.ok and b'"twilioserverless"' in f.raw:
+                plain = f.plain_json()
+                if plain is not DEFER:
+                    has = isinstance(plain, dict) and "twilioserverless" in plain
+                else:
+                    has = f.value is not None and f.value.get("twilioserverless") is not None
+                if has:
+                    p.serverless_config_file = f
+        names = sorted(names_set) if names_set is not None else []
         for n in names:
             kind = file_kind(n) or deploy_script_kind(n)
             if kind is None or kind in ("js", "ts") or n == "package.json":
                 continue
-            path = root / n
-            if path.is_dir() and n not in SERVERLESS_CONFIG_NAMES:
+            spath = os.path.join(sroot, n)
+            if os.path.isdir(spath) and n not in SERVERLESS_CONFIG_NAMES:
                 continue  # (a folder named like a config file is reported as unreadable)
-            self._add(p, path, kind, "project")
+            self._add(p, root / n, kind, "project")
         # CI workflows are context for project rules (a deploy step's `--runtime`).
         if ".github" in names:
+            swf = os.path.join(sroot, ".github", "workflows")
             try:
-                wf = sorted(os.listdir(root / ".github" / "workflows"))
+                wf = sorted(os.listdir(swf))
             except OSError:
                 wf = []
             for n in wf:
-                path = root / ".github" / "workflows" / n
-                if deploy_script_kind(f".github/workflows/{n}") and path.is_file():
-                    self._add(p, path, "ci-workflow", "other")
+                if deploy_script_kind(f".github/workflows/{n}") and os.path.isfile(os.path.join(swf, n)):
+                    self._add(p, root / ".github" / "workflows" / n, "ci-workflow", "other")
         if p.serverless_config_file is None:
+            known = self._known(p)
             for n in SERVERLESS_CONFIG_NAMES:
-                f = p.files.get(root / n)
+                f = p.files.get(known[s]) if (s := os.path.join(sroot, n)) in known else None
                 if f is not None:
                     p.serverless_config_file = f
                     break
-        cfg = p.serverless_config
-        fn_folder = _str_key(cfg, "functionsFolder")
-        as_folder = _str_key(cfg, "assetsFolder")
+        fn_folder, as_folder = _folder_keys(p)
         # twilio-run falls back to `src` (and `static`) when there is no `functions` (`assets`)
         # folder; in a web app with a `twilio` dependency, `src` is the app's own source, so that
         # fallback only applies when the project is clearly a Toolkit project.
         toolkit = p.serverless_config_file is not None or bool(p.dependency_names() & TWILIO_STRONG_DEPS)
         fn_defaults = ("functions", "src/functions", "src") if toolkit else ("functions", "src/functions")
-        p.functions_dirs = self._pick_dirs(p, fn_folder, fn_defaults)
-        p.assets_dirs = self._pick_dirs(p, as_folder, ("assets", "src/assets", "static"))
+        p.functions_dirs = self._pick_dirs(p, fn_folder, fn_defaults, names_set)
+        p.assets_dirs = self._pick_dirs(p, as_folder, ("assets", "src/assets", "static"), names_set)
         # 'src' is only the functions folder when the project has no other; never both.
         if p.functions_dirs and p.functions_dirs[0].name == "src":
             p.assets_dirs = [d for d in p.assets_dirs if root / "src" not in d.parents]
 
-    def _pick_dirs(self, p: Project, configured: str | None, defaults: tuple[str, ...]) -> list[Path]:
+    def _pick_dirs(self, p: Project, configured: str | None, defaults: tuple[str, ...],
+                   names: "frozenset[str] | None" = None) -> list[Path]:
         root = p.root
         if configured:
             cdir = (root / configured).resolve() if not os.path.isabs(configured) else Path(configured)
@@ -584,8 +801,11 @@ class Discovery:
             if cdir.is_dir():
                 return [cdir]
             return [cdir]
+        sroot = os.fspath(root)
         for d in defaults:
-            if (root / d).is_dir():
+            if names is not None and d.split("/", 1)[0] not in names:
+                continue  # (not in the root's listing: not a folder)
+            if os.path.isdir(os.path.join(sroot, d)):
                 return [root / d]
         return []
 
@@ -594,33 +814,51 @@ class Discovery:
         if f is None:
             f = SourceFile(path, p, kind, role)
             p.files[path] = f
+            self._known(p)[os.fspath(path)] = path
         return f
 
     # -- walking ---------------------------------------------------------------------------
     def add_path(self, path: Path) -> None:
-        path = Path(os.path.abspath(path))
-        if not os.path.lexists(path):
+        spath = os.fspath(path)
+        if not os.path.isabs(spath):  # (os.path.abspath, with the working folder asked once)
+            if self._cwd is None:
+                self._cwd = os.getcwd()
+            spath = os.path.join(self._cwd, spath)
+        path = Path(os.path.normpath(spath))
+        spath = os.fspath(path)  # (pathlib's normal form)
+        try:
+            st = os.lstat(spath)
+        except (OSError, ValueError):
             self.missing.append(path)
             return
-        if path.is_dir():
-            root = find_enclosing_root(path)
-            if root is not None and (root == path or root in path.parents):
-                self._walk_project_tree(path, root)
+        if stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode) and os.path.isdir(spath):
+            root = self._root_of(spath)
+            if root is not None and (root == spath or _under(spath, root)):
+                self._walk_project_tree(spath, root)
             else:
-                self._walk_project_tree(path, None)
+                self._walk_project_tree(spath, None)
         else:
-            self.add_file(path, explicit=True)
+            self.add_file(path, explicit=True, is_dir=False)
 
-    def add_file(self, path: Path, explicit: bool = False) -> None:
-        root = find_enclosing_root(path)
-        if root is None:
-            if explicit and file_kind(path.name) in ("js", "ts"):
-                # A loose script with no project: nothing platform-specific to check.
+    def add_file(self, path: Path, explicit: bool = False, is_dir: bool | None = None) -> None:
+        spath = os.fspath(path)
+        if not os.path.isabs(spath):
+            root_path = find_enclosing_root(path)
+            if root_path is None:
                 return
+            self._add_file_in(self.project_for(root_path), path, path.relative_to(root_path).as_posix())
             return
-        p = self.project_for(root)
-        rel = path.relative_to(root).as_posix()
-        parts = Path(rel).parts[:-1]
+        if is_dir is None:
+            is_dir = os.path.isdir(spath)
+        root = self._root_of(spath if is_dir else os.path.dirname(spath))
+        if root is None:
+            # (a loose script with no project: nothing platform-specific to check)
+            return
+        p = self._project_at(root)
+        self._add_file_in(p, path, _rel_str(spath, root))
+
+    def _add_file_in(self, p: Project, path: Path, rel: str) -> None:
+        parts = rel.split("/")[:-1] if rel != "." else []
         if any(part in SKIP_DIRS for part in parts):
             return
         if any(part in BUILD_DIRS for part in parts) and not self._is_configured_dir(p, path.parent):
@@ -630,10 +868,62 @@ class Discovery:
             return
         self._classify_and_add(p, path)
 
-    def _classify_and_add(self, p: Project, path: Path) -> None:
-        if path in p.files:
-            p.targets.add(path)
+    @staticmethod
+    def _dir_role(p: Project, sdir: str, sroot: str) -> str:
+        """The role of the files directly in the folder ``sdir`` (absolute, normalised) of ``p``:
+        inside a functions folder, an assets folder, the root, or elsewhere."""
+        for d in p.functions_dirs:
+            sd = os.fspath(d)
+            if sd == sdir or _under(sdir, sd):
+                return "function"
+        for d in p.assets_dirs:
+            sd = os.fspath(d)
+            if sd == sdir or _under(sdir, sd):
+                return "asset"
+        return "project" if sdir == sroot else "other"
+
+    def _classify_and_add(self, p: Project, path: Path | None, spath: str | None = None, name: str | None = None,
+                          rel: str | None = None, parent: Path | None = None, role: str | None = None) -> None:
+        """Add the file ``path`` (given as a string ``spath`` by the walk, which makes the
+        ``Path`` only for files it adds, from ``parent``, the Path of its folder, whose files
+        have the role ``role``) to ``p`` with its kind and role, as a target."""
+        known = self._known(p)
+        if spath is None:
+            spath = os.fspath(path)
+        have = known.get(spath)
+        if have is not None:
+            p.targets.add(have)
             return
+        sroot = os.fspath(p.root)
+        if not (spath.startswith("/") and sroot.startswith("/")):
+            self._classify_and_add_paths(p, path)
+            return
+        if name is None:
+            name = os.path.basename(spath)
+        kind = file_kind(name)
+        if role is None:
+            role = self._dir_role(p, os.path.dirname(spath), sroot)
+        if rel is None:
+            rel = _rel_str(spath, sroot)
+        if kind is None:
+            if role == "asset":
+                kind = "asset"
+            elif role in ("project", "other") and (dk := deploy_script_kind(
+                    rel if rel is not None else Path(spath).relative_to(p.root).as_posix())):
+                kind = dk
+            else:
+                return
+        if role == "other" and kind in ("js", "ts"):
+            return  # scripts, tests, tooling: not deployed code
+        if path is None:
+            path = parent.joinpath(name) if parent is not None else Path(spath)
+        f = SourceFile(path, p, kind, role, rel=rel)
+        p.files[path] = f
+        known[spath] = path
+        p.targets.add(path)
+
+    def _classify_and_add_paths(self, p: Project, path: Path) -> None:
+        """:meth:`_classify_and_add` for relative paths (a project made by hand with a relative root)."""
         kind = file_kind(path.name)
         in_fn = any(d == path.parent or d in path.parents for d in p.functions_dirs)
         in_as = any(d == path.parent or d in path.parents for d in p.assets_dirs)
@@ -653,15 +943,17 @@ class Discovery:
             else:
                 return
         if role == "other" and kind in ("js", "ts"):
-            return  # scripts, tests, tooling: not deployed code
+            return
         f = SourceFile(path, p, kind, role)
         p.files[path] = f
+        self._known(p)[os.fspath(path)] = path
         p.targets.add(path)
 
-    def _walk_project_tree(self, start: Path, root: Path | None) -> None:
-        current = self.project_for(root) if root is not None else None
-        stack: list[tuple[Path, Project | None]] = [(start, current)]
+    def _walk_project_tree(self, start: str, root: str | None) -> None:
+        current = self._project_at(root) if root is not None else None
+        stack: list[tuple[str, Project | None]] = [(start, current)]
         seen: set[tuple[int, int]] = set()
+        respect = self.respect_excludes
         while stack:
             d, proj = stack.pop()
             try:
@@ -676,43 +968,55 @@ class Discovery:
                 entries = list(os.scandir(d))
             except OSError as exc:
                 if proj is not None:
-                    proj.skipped.append((d, f"cannot read folder: {exc.strerror or exc}"))
+                    proj.skipped.append((Path(d), f"cannot read folder: {exc.strerror or exc}"))
                 continue
-            names = {e.name for e in entries}
-            if proj is None or d != proj.root and is_project_root(d, names):
+            names = frozenset(e.name for e in entries)
+            self._names.setdefault(d, names)
+            if proj is None or d != os.fspath(proj.root) and is_project_root(d, names):
                 if is_project_root(d, names) or (proj is None and "functions" in names):
-                    proj = self.project_for(d)
+                    proj = self._project_at(d)
+            sroot = prefix = ""
+            dpath = None  # the folder's Path, made for its first file added
+            role = None  # the role of the files in this folder
             if proj is not None:
-                rel = d.relative_to(proj.root).as_posix() if d != proj.root else ""
-                if rel and self.respect_excludes and proj.config.excluded(rel):
-                    proj.skipped.append((d, "excluded by config"))
+                sroot = os.fspath(proj.root)
+                prefix = sroot if sroot.endswith("/") else sroot + "/"
+                rel = d[len(prefix):] if d != sroot else ""
+                if rel and respect and proj.config.excluded(rel):
+                    proj.skipped.append((Path(d), "excluded by config"))
                     continue
+                if d.startswith("/") and sroot.startswith("/"):
+                    role = self._dir_role(proj, d, sroot)
             for e in sorted(entries, key=lambda e: e.name):
                 try:
                     is_dir = e.is_dir(follow_symlinks=False)
                 except OSError:
                     is_dir = False
+                epath = e.path
                 if is_dir:
-                    if proj is not None and Path(e.path) in proj.files:
-                        proj.targets.add(Path(e.path))  # a folder named package.json: reported
+                    if proj is not None and (have := self._known(proj).get(epath)) is not None:
+                        proj.targets.add(have)  # a folder named package.json: reported
                         continue
-                    if e.name in SKIP_DIRS:
+                    name = e.name
+                    if name in SKIP_DIRS:
                         continue
-                    if e.name in BUILD_DIRS and not self._is_configured_dir(proj, Path(e.path)):
+                    if name in BUILD_DIRS and not self._is_configured_dir_str(proj, epath):
                         continue
-                    stack.append((Path(e.path), proj))
+                    stack.append((epath, proj))
                     continue
                 if proj is None:
                     continue
-                path = Path(e.path)
-                if e.name.endswith(TEMP_SUFFIX) and e.name.startswith("."):
-                    proj.temp_files.append(path)  # never checked; see TEMP_SUFFIX
+                name = e.name
+                if name.endswith(TEMP_SUFFIX) and name.startswith("."):
+                    proj.temp_files.append(Path(epath))  # never checked; see TEMP_SUFFIX
                     continue
-                rel = path.relative_to(proj.root).as_posix()
-                if self.respect_excludes and proj.config.excluded(rel):
-                    proj.skipped.append((path, "excluded by config"))
+                rel = epath[len(prefix):]
+                if respect and proj.config.exclude and proj.config.excluded(rel):
+                    proj.skipped.append((Path(epath), "excluded by config"))
                     continue
-                self._classify_and_add(proj, path)
+                if dpath is None:
+                    dpath = Path(d)
+                self._classify_and_add(proj, None, epath, name, rel, dpath, role)
 
     def add_stdin(self, path: Path, raw: bytes) -> SourceFile | None:
         """Check ``raw`` as the content of ``path`` (which need not exist) in the context of the
@@ -737,6 +1041,17 @@ class Discovery:
             return False
         return any(x == d or d in x.parents for x in proj.functions_dirs + proj.assets_dirs)
 
+    def _is_configured_dir_str(self, proj: Project | None, d: str) -> bool:
+        if proj is None or proj.bundled:
+            return False
+        if not d.startswith("/"):
+            return self._is_configured_dir(proj, Path(d))
+        for x in proj.functions_dirs + proj.assets_dirs:
+            sx = os.fspath(x)
+            if sx == d or _under(sx, d):
+                return True
+        return False
+
 
 def _str_key(cfg: Value | None, key: str) -> str | None:
     if cfg is None or cfg.kind != "object":
@@ -745,8 +1060,27 @@ def _str_key(cfg: Value | None, key: str) -> str | None:
     return v.data if v is not None and v.kind == "string" and v.data else None
 
 
+def _folder_keys(p: Project) -> tuple[str | None, str | None]:
+    """``functionsFolder`` and ``assetsFolder`` of the project's Toolkit config (non-empty
+    strings, else None)."""
+    f = p.serverless_config_file
+    if f is not None and f.kind == "package.json":
+        plain = f.plain_json()
+        if plain is not DEFER:
+            cfg = plain.get("twilioserverless") if isinstance(plain, dict) else None
+
+            def key(name: str) -> str | None:
+                v = cfg.get(name) if isinstance(cfg, dict) else None
+                return v if isinstance(v, str) and v else None
+
+            return key("functionsFolder"), key("assetsFolder")
+    cfg = p.serverless_config
+    return _str_key(cfg, "functionsFolder"), _str_key(cfg, "assetsFolder")
+
+
 def discover(paths: list[Path], respect_excludes: bool = True) -> Discovery:
     _realpath_dir.cache_clear()
+    _resolved_pair.cache_clear()
     d = Discovery(respect_excludes=respect_excludes)
     for p in paths:
         d.add_path(p)

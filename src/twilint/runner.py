@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,14 +30,21 @@ class Options:
 
 def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     """Returns the result and, in diff mode, the unified diffs."""
+    from twilint import cache
     from twilint.project import discover
-    from twilint.rules import all_rules
+    from twilint.rules import all_rules, manifest_rules
 
-    registry = all_rules()
+    # A run that may be served from the cache starts from the rules' manifest (no rule module
+    # imported); the rules themselves are loaded as soon as a project has to be checked.
+    registry = None
+    if cache.SETTINGS.enabled and opts.mode == "check" and opts.stdin is None:
+        registry = manifest_rules()
+    if registry is None:
+        registry = all_rules()
     for name in (opts.select or []) + opts.ignore:
         if name not in registry and name != "ALL":
             raise UsageError(f"unknown rule {name!r} (see `twilint rules`)")
-    selection = Selection(opts.select, opts.ignore)
+    selection = _Selection(opts.select, opts.ignore)
     result = RunResult(mode=opts.mode, unsafe_fixes=opts.unsafe_fixes)
     disc = discover(paths)
     stdin_path = None
@@ -51,12 +57,28 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     pending = []  # (project, outcome)
     creations = []  # fixes.Creation: files a fix creates
     project_diags: dict[Path, list] = {}
+    cached: dict[Path, list] = {}  # project root -> its diagnostics, from the cache
     if opts.mode == "check" and opts.stdin is None and disc.projects:
-        # check the projects in worker processes first (twilint.cache.prefetch decides if it pays)
-        from twilint.engine import prefetch
+        todo = [p for p in disc.projects.values() if p.config_error is None]
+        if cache.SETTINGS.enabled:
+            # cache hits first: their keys need the rules' names and severities and two facts,
+            # neither the rule modules nor the catalogue
+            misses = []
+            for p in todo:
+                key = cache.project_key(p, selection.rules_for(p, registry),
+                                        cache.KeyFacts(p.config.platform, opts.platform))
+                hit = cache.get(key, p)
+                if hit is not None:
+                    cached[p.root] = hit
+                else:
+                    misses.append(p)
+            todo = misses
+        if todo:
+            registry = _real(registry)
+            # check the projects in worker processes first (twilint.cache.prefetch decides if it pays)
+            from twilint.engine import prefetch
 
-        prefetch([(p, selection.rules_for(p, registry), _facts(p, opts))
-                  for p in disc.projects.values() if p.config_error is None])
+            prefetch([(p, selection.rules_for(p, registry), _facts(p, opts)) for p in todo])
     for project in disc.projects.values():
         result.projects.append(project)
         err = project.config_error
@@ -70,8 +92,12 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
             continue
         rules = selection.rules_for(project, registry)
         result.active_rules[project.root] = {r.name for r, _ in rules}
-        facts = _facts(project, opts)
-        diags = check_project(project, rules, facts)
+        diags = cached.pop(project.root, None)
+        if diags is None:
+            registry = _real(registry)
+            rules = selection.rules_for(project, registry)
+            facts = _facts(project, opts)
+            diags = check_project(project, rules, facts)
         project_diags[project.root] = diags
         if opts.mode in ("fix", "diff"):
             from twilint.fixes import applicable, fix_file
@@ -192,6 +218,35 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     return result, diffs
 
 
+class _Selection(Selection):
+    """:class:`Selection` remembering its answer for each registry and config settings (every
+    field of the config but its path): most projects of a run share them, and the answer is
+    worked out over every rule, twice a project."""
+
+    def __init__(self, select, ignore):
+        super().__init__(select, ignore)
+        self._memo: dict = {}
+
+    def rules_for(self, project, registry):
+        cfg = project.config
+        key = (id(registry), repr([v for k, v in vars(cfg).items() if k != "path"]))
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = (registry, super().rules_for(project, registry))
+        return list(got[1])
+
+
+def _real(registry: dict) -> dict:
+    """The registry of rule objects (``registry`` may be the manifest's)."""
+    from twilint.model import Rule
+
+    if registry and not isinstance(next(iter(registry.values())), Rule):
+        from twilint.rules import all_rules
+
+        return all_rules()
+    return registry
+
+
 def _facts(project, opts: Options):
     facts = facts_for(project)
     return facts.with_overrides(opts.platform) if opts.platform else facts
@@ -231,6 +286,8 @@ def _strict_check(pending, result: RunResult) -> None:
 
 
 def unified_diff(old, new) -> str:
+    import difflib
+
     from twilint.engine import display_path
 
     name = display_path(old.path)
@@ -265,6 +322,8 @@ def _diff_text(f) -> str:
 
 def creation_diff(new) -> str:
     """A unified diff that creates ``new`` (from /dev/null)."""
+    import difflib
+
     from twilint.engine import display_path
 
     name = display_path(new.path)

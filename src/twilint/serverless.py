@@ -11,7 +11,6 @@ import functools
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,6 +314,7 @@ _GIT_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
     import os
+    import subprocess  # (only here: most runs never ask git)
 
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
     try:

@@ -48,11 +48,13 @@ def annotation(d) -> str:
 def render(result: RunResult, out) -> None:
     from twilint.report.text import _summary_plain
 
+    lines = []  # written at once (a system call a line when the stream is unbuffered)
     for err in result.errors:
-        out.write(f"::error title={escape_property('twilint')}::{escape_data(err)}\n")
+        lines.append(f"::error title={escape_property('twilint')}::{escape_data(err)}\n")
     for d in sorted(result.diagnostics, key=lambda d: d.sort_key()):
-        out.write(annotation(d) + "\n")
+        lines.append(annotation(d) + "\n")
     for path, rule, reason in result.refused:
-        out.write(f"::warning file={escape_property(display_path(path))},title={escape_property(f'twilint ({rule})')}"
-                  f"::{escape_data('fix not applied: ' + reason)}\n")
-    out.write(_summary_plain(result) + "\n")
+        lines.append(f"::warning file={escape_property(display_path(path))},title={escape_property(f'twilint ({rule})')}"
+                     f"::{escape_data('fix not applied: ' + reason)}\n")
+    lines.append(_summary_plain(result) + "\n")
+    out.write("".join(lines))

@@ -45,5 +45,5 @@ def to_list(result: RunResult) -> list[dict]:
 
 
 def render(result: RunResult, out) -> None:
-    json.dump(to_list(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    # one write: json.dump writes every token separately (a system call each, unbuffered)
+    out.write(json.dumps(to_list(result), indent=2, ensure_ascii=False) + "\n")

@@ -7,17 +7,17 @@ import json
 
 from twilint import __version__
 from twilint.engine import display_path
-from twilint.report import RunResult
+from twilint.report import RunResult, display_paths
 
 SCHEMA_VERSION = 1
 
 
-def diagnostic_dict(d, fingerprint: str | None = None) -> dict:
+def diagnostic_dict(d, fingerprint: str | None = None, show=display_path) -> dict:
     out = {
         "rule": d.rule,
         "severity": d.severity.label,
         "message": d.message,
-        "path": display_path(d.path),
+        "path": show(d.path),
         "line": d.line,
         "column": d.column,
         "endLine": d.end_line,
@@ -47,11 +47,12 @@ def to_dict(result: RunResult) -> dict:
     counts = result.counts()
     diags = sorted(result.diagnostics, key=lambda d: d.sort_key())
     fps = cwd_fingerprints(diags)
+    display_path = display_paths()  # (remembered, for this report)
     doc = {
         "schemaVersion": SCHEMA_VERSION,
         "tool": {"name": "twilint", "version": __version__},
         "mode": result.mode,
-        "diagnostics": [diagnostic_dict(d, fps[id(d)]) for d in diags],
+        "diagnostics": [diagnostic_dict(d, fps[id(d)], display_path) for d in diags],
         "fixed": [
             {"rule": d.rule, "path": display_path(d.path), "line": d.line, "column": d.column, "message": d.message}
             for d in result.fixed
@@ -89,5 +90,5 @@ def to_dict(result: RunResult) -> dict:
 
 
 def render(result: RunResult, out) -> None:
-    json.dump(to_dict(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    # one write: json.dump writes every token separately (a system call each, unbuffered)
+    out.write(json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n")

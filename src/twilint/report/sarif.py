@@ -180,5 +180,5 @@ def _homepage() -> str:
 
 
 def render(result: RunResult, out) -> None:
-    json.dump(to_dict(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    # one write: json.dump writes every token separately (a system call each, unbuffered)
+    out.write(json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n")

@@ -5,18 +5,26 @@ from __future__ import annotations
 import re
 
 from twilint.engine import display_path
-from twilint.report import RunResult
+from twilint.model import Severity
+from twilint.report import RunResult, display_paths
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+_LABEL = {s: s.label for s in Severity}  # (Severity.label, without the enum's name look-up)
 
 
 class _Lines:
     """Writes lines made of plain and styled parts: through rich when colour is on, straight to
-    the stream otherwise (no rich import on that path: pre-commit and CI logs are not terminals)."""
+    the stream otherwise (no rich import on that path: pre-commit and CI logs are not terminals).
+    Plain lines are written in blocks (:meth:`flush`): a line at a time is a system call a line
+    when the stream is unbuffered (``PYTHONUNBUFFERED``, some CI runners)."""
+
+    BLOCK = 1 << 16  # characters
 
     def __init__(self, out, color: bool):
         self.out = out
         self.console = None
+        self.pending: list[str] = []
+        self.size = 0
         if color:
             from rich.console import Console
 
@@ -26,12 +34,22 @@ class _Lines:
     def line(self, *parts) -> None:
         """``parts``: strings, and (text, style) pairs."""
         if self.console is None:
-            text = "".join(p if isinstance(p, str) else p[0] for p in parts)
-            self.out.write((text.expandtabs(8) if "\t" in text else text) + "\n")  # as rich does
+            text = "".join([p if isinstance(p, str) else p[0] for p in parts])
+            text = (text.expandtabs(8) if "\t" in text else text) + "\n"  # as rich does
+            self.pending.append(text)
+            self.size += len(text)
+            if self.size >= self.BLOCK:
+                self.flush()
             return
         from rich.text import Text
 
         self.console.print(Text.assemble(*parts))
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write("".join(self.pending))
+            self.pending.clear()
+            self.size = 0
 
 
 def render(result: RunResult, out, color: bool, quiet: bool, statistics: bool, show_frames: bool = True) -> None:
@@ -41,19 +59,24 @@ def render(result: RunResult, out, color: bool, quiet: bool, statistics: bool, s
             out.write(_summary_plain(result) + "\n")
         return
     w = _Lines(out, color)
-    for err in result.errors:
-        w.line((err, "bold red"))
-    if statistics:
-        _statistics(w, result)
-    else:
-        for d in diags:
-            if quiet and d.severity.label == "info":
-                continue
-            _diagnostic(w, d, show_frames and not quiet)
-    for path, rule, reason in result.refused:
-        w.line((f"{display_path(path)}: ", "bold"), ("fix not applied ", "bold red"), (f"[{rule}]", "dim"), f" {reason}")
-    if not quiet:
-        w.line((_summary_plain(result), "bold"))
+    try:
+        for err in result.errors:
+            w.line((err, "bold red"))
+        if statistics:
+            _statistics(w, result)
+        else:
+            show = display_paths()
+            memo: dict = {}
+            for d in diags:
+                if quiet and d.severity.label == "info":
+                    continue
+                _diagnostic(w, d, show_frames and not quiet, show, memo)
+        for path, rule, reason in result.refused:
+            w.line((f"{display_path(path)}: ", "bold"), ("fix not applied ", "bold red"), (f"[{rule}]", "dim"), f" {reason}")
+        if not quiet:
+            w.line((_summary_plain(result), "bold"))
+    finally:
+        w.flush()
 
 
 def render_diff_summary(result: RunResult, out) -> None:
@@ -64,17 +87,47 @@ def render_diff_summary(result: RunResult, out) -> None:
     out.write(_summary_plain(result) + "\n")
 
 
-def _diagnostic(w: _Lines, d, frame: bool) -> None:
-    sev = d.severity.label
-    w.line((f"{display_path(d.path)}:{d.line}:{d.column}", "bold"), ": ", (sev, SEVERITY_STYLE[sev]),
+class _SplitLines:
+    """``LineIndex.line_text`` and ``line_count`` of a decoded (valid UTF-8) buffer, from one
+    ``bytes.split``: what code frames need, for much less than a full LineIndex when the file
+    has none yet (results from the cache). A test keeps the two equal."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, data: bytes):
+        self.rows = data.split(b"\n")
+
+    @property
+    def line_count(self) -> int:
+        return len(self.rows)
+
+    def line_text(self, line: int) -> str:
+        if line < 1 or line > len(self.rows):
+            return ""
+        return self.rows[line - 1].decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+def _frame_lines(file, memo: dict | None):
+    lines = file.__dict__.get("lines")  # (the file's LineIndex, when something made it already)
+    if lines is not None or memo is None:
+        return lines if lines is not None else file.lines
+    lines = memo.get(file)
+    if lines is None:
+        lines = memo[file] = _SplitLines(file.data)
+    return lines
+
+
+def _diagnostic(w: _Lines, d, frame: bool, show=display_path, memo: dict | None = None) -> None:
+    sev = _LABEL[d.severity]
+    w.line((f"{show(d.path)}:{d.line}:{d.column}", "bold"), ": ", (sev, SEVERITY_STYLE[sev]),
            (f"[{d.rule}]", "cyan"), " ", d.message)
     if not frame or not d.file.ok:
         return
     if d.file.kind == "env":
         # env values are secrets: show the line with its value masked, no neighbours
-        w.line((f"> {d.line} | ", "dim"), mask_secrets(mask_env_line(d.file.lines.line_text(d.line))))
+        w.line((f"> {d.line} | ", "dim"), mask_secrets(mask_env_line(_frame_lines(d.file, memo).line_text(d.line))))
         return
-    lines = d.file.lines
+    lines = _frame_lines(d.file, memo)
     width = len(str(d.line + 1))
     for ln in range(max(1, d.line - 1), min(lines.line_count, d.line + 1) + 1):
         text = mask_secrets(lines.line_text(ln))
@@ -85,8 +138,9 @@ def _diagnostic(w: _Lines, d, frame: bool) -> None:
             start = d.column - 1
             end = d.end_column - 1 if d.end_line == d.line else len(line_text)
             end = max(end, start + 1)
-            pad = "".join("\t" if ch == "\t" else " " for ch in line_text[:start])
-            w.line((f"  {' ' * width} | ", "dim"), pad, ("^" * (end - start), SEVERITY_STYLE[d.severity.label]))
+            head = line_text[:start]
+            pad = "".join("\t" if ch == "\t" else " " for ch in head) if "\t" in head else " " * len(head)
+            w.line((f"  {' ' * width} | ", "dim"), pad, ("^" * (end - start), SEVERITY_STYLE[sev]))
     if d.fix is not None:
         how = "--fix" if d.fix.safety == "safe" else "--unsafe-fixes"
         note = f"  help: {d.fix.description} ({d.fix.safety} fix, {how})"
@@ -106,6 +160,8 @@ _SECRETISH = re.compile(
 
 def mask_secrets(line: str) -> str:
     """``line`` with anything that looks like a credential replaced by `*` of the same length."""
+    if len(line) < 20:
+        return line  # (every alternative of the pattern is 20 characters or more)
     return _SECRETISH.sub(lambda m: "*" * len(m.group(0)), line)
 
 
