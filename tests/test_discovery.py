@@ -168,3 +168,40 @@ def test_excludes_apply_to_walked_and_explicit_files(tmp_path):
     assert {f.rel for f in p.files.values() if f.kind == "js"} == {"functions/b.js"}
     p2 = discover([tmp_path / "functions/legacy/a.js"]).projects[tmp_path]
     assert not any(f.kind == "js" for f in p2.files.values())
+
+
+def test_named_files_that_are_not_checked_say_why(tmp_path, monkeypatch):
+    """A file named on the command line that twilint does not check is listed as skipped with
+    the reason (JSON), and a run that checked nothing names each one in the text report."""
+    from conftest import run_cli, write_tree
+
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"dependencies": {"@twilio/runtime-handler": "2.0.1"}}',
+        "functions/ok.js": "exports.handler = (c, e, cb) => cb(null, 'ok');\n",
+        "tests/ok.test.js": "test('x', () => {});\n",
+        "dist/out.js": "var a = 1;\n",
+        "node_modules/x/index.js": "module.exports = 1;\n",
+        "README.md": "# p\n",
+    })
+    loose = write_tree(tmp_path / "loose", {"script.js": "console.log(1);\n"})
+    monkeypatch.chdir(root)
+    r = run_cli("check", "--no-cache", "--format", "json", "functions/ok.js", "tests/ok.test.js", "dist/out.js",
+                "node_modules/x/index.js", "README.md", str(loose / "script.js"), cwd=root)
+    import json
+
+    skipped = {s["path"]: s["reason"] for s in json.loads(r.stdout)["skipped"]}
+    assert "functions/ok.js" not in skipped
+    assert "not in a functions or assets folder of the project at `.`" in skipped["tests/ok.test.js"]
+    assert "build output (`dist`)" in skipped["dist/out.js"]
+    assert "`node_modules` folder" in skipped["node_modules/x/index.js"]
+    assert "not a kind of file twilint checks" in skipped["README.md"]
+    (loose_reason,) = [why for path, why in skipped.items() if path.endswith("loose/script.js")]
+    assert "not in a Twilio Functions project" in loose_reason
+    assert json.loads(r.stdout)["summary"]["files"] == 1
+    # text: counted when something was checked, listed when nothing was
+    r = run_cli("check", "--no-cache", "functions/ok.js", "tests/ok.test.js", cwd=root)
+    assert r.returncode == 0 and b"1 named file not checked" in r.stdout and b"tests/ok.test.js" not in r.stdout
+    r = run_cli("check", "--no-cache", "tests/ok.test.js", "dist/out.js", cwd=root)
+    assert r.returncode == 0
+    assert b"tests/ok.test.js: not checked: not in a functions or assets folder" in r.stdout
+    assert b"dist/out.js: not checked: in build output" in r.stdout

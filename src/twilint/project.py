@@ -680,6 +680,8 @@ class Discovery:
     def __init__(self, extra_config: Config | None = None, respect_excludes: bool = True):
         self.projects: dict[Path, Project] = {}
         self.missing: list[Path] = []
+        # files named on the command line that are not checked, with why (reported as skipped)
+        self.not_checked: list[tuple[Path, str]] = []
         self.respect_excludes = respect_excludes
         self._names: dict[str, frozenset[str] | None] = {}  # folder -> its entry names (None: unreadable)
         self._roots: dict[str, str | None] = {}  # folder -> its enclosing project root
@@ -839,6 +841,30 @@ class Discovery:
                 self._walk_project_tree(spath, None)
         else:
             self.add_file(path, explicit=True, is_dir=False)
+            why = self._why_not_checked(path, spath)
+            if why is not None:
+                self.not_checked.append((path, why))
+
+    def _why_not_checked(self, path: Path, spath: str) -> str | None:
+        """Why the explicitly named file ``path`` is not a target, or None if it is one (or is
+        already listed as skipped, excluded by config)."""
+        root = self._root_of(os.path.dirname(spath))
+        p = self._project_at(root) if root is not None else None
+        if p is not None and (path in p.targets or any(q == path for q, _ in p.skipped)):
+            return None
+        parts = (_rel_str(spath, root) if root is not None else spath).split("/")[:-1]
+        skipped = [part for part in parts if part in SKIP_DIRS]
+        if skipped:
+            return f"in a `{skipped[0]}` folder, which twilint never checks"
+        if p is None:
+            return "not in a Twilio Functions project (no package.json, Serverless Toolkit config or functions folder above it)"
+        build = [part for part in parts if part in BUILD_DIRS]
+        if build:
+            return f"in build output (`{build[0]}`); twilint checks the sources"
+        where = os.path.relpath(root, self._cwd or os.getcwd())
+        if file_kind(path.name) in ("js", "ts"):
+            return f"not in a functions or assets folder of the project at `{where}`, so not deployed code"
+        return "not a kind of file twilint checks"
 
     def add_file(self, path: Path, explicit: bool = False, is_dir: bool | None = None) -> None:
         spath = os.fspath(path)

@@ -53,6 +53,8 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
         stdin_path = stdin_file.path if stdin_file is not None else None
     for m in disc.missing:
         result.errors.append(f"{m}: no such file or directory")
+    result.not_checked.extend(disc.not_checked)
+    result.skipped.extend(disc.not_checked)
     diffs: list[str] = []
     pending = []  # (project, outcome)
     creations = []  # fixes.Creation: files a fix creates

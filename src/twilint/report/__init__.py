@@ -24,6 +24,9 @@ class RunResult:
     files_checked: int = 0
     projects: list = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    # files named on the command line that were not checked (also in ``skipped``): the text
+    # report says so, as ESLint does for an ignored file it was given
+    not_checked: list[tuple[Path, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # config and usage errors (exit 2)
     unsafe_fixes: bool = False
     mode: str = "check"  # check | fix | diff

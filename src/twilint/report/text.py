@@ -56,6 +56,8 @@ def render(result: RunResult, out, color: bool, quiet: bool, statistics: bool, s
     diags = sorted(result.diagnostics, key=lambda d: d.sort_key())
     if not diags and not result.refused and not result.errors and (quiet or not statistics) and result.mode != "fix":
         if not quiet:
+            for path, why in _not_checked_lines(result):
+                out.write(f"{display_path(path)}: not checked: {why}\n")
             out.write(_summary_plain(result) + "\n")
         return
     w = _Lines(out, color)
@@ -74,9 +76,19 @@ def render(result: RunResult, out, color: bool, quiet: bool, statistics: bool, s
         for path, rule, reason in result.refused:
             w.line((f"{display_path(path)}: ", "bold"), ("fix not applied ", "bold red"), (f"[{rule}]", "dim"), f" {reason}")
         if not quiet:
+            for path, why in _not_checked_lines(result):
+                w.line((f"{display_path(path)}: ", "bold"), ("not checked: ", "dim"), why)
             w.line((_summary_plain(result), "bold"))
     finally:
         w.flush()
+
+
+def _not_checked_lines(result: RunResult) -> list:
+    """Named files that were not checked, each with why, when the run checked no file at all
+    (so "0 files checked" is explained). Otherwise the summary only counts them: a pre-commit
+    hook passes every staged script, tests and tooling included, and a line for each would be
+    noise (ESLint's per-file "File ignored" warnings are a known complaint)."""
+    return result.not_checked if result.files_checked == 0 else []
 
 
 def render_diff_summary(result: RunResult, out) -> None:
@@ -207,6 +219,9 @@ def _summary_plain(result: RunResult) -> str:
         line = f"All checks passed ({files} checked)."
     else:
         line = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} checked."
+    if result.not_checked and result.files_checked:
+        n = len(result.not_checked)
+        line += f" {n} named file{'s' if n != 1 else ''} not checked (not deployed code; --format json lists why)."
     if result.errors:
         n = len(result.errors)
         line = f"{n} error{'s' if n != 1 else ''} stopped twilint from checking everything (exit code 2). " + line
