@@ -341,12 +341,14 @@ def _units(misses: list, jobs: int) -> list:
         if jobs < 2 or len(targets) < SHARD_MIN_FILES:
             units.append((i, None, True, len(targets)))
             continue
-        k = max(2, min(2 * jobs, len(targets) // (SHARD_MIN_FILES // 2)))
+        k = max(2, min(4 * jobs, len(targets) // (SHARD_MIN_FILES // 2)))
         size = -(-len(targets) // k)
         for start in range(0, len(targets), size):
             units.append((i, frozenset(targets[start:start + size]), False, size))
-        # the project rules may read every file again (module analysis): weigh them as a slice
-        units.append((i, frozenset(), True, size))
+        # The project rules parse every deployed file again (the module analysis) and run on
+        # top: the longest unit (measured on a 1,000-file project: 0.43 s, a slice of 250 files
+        # 0.26-0.36 s), so it is weighed as the whole project and started first.
+        units.append((i, frozenset(), True, len(targets)))
     return units
 
 
