@@ -544,3 +544,31 @@ def test_text_report_is_written_in_blocks(tmp_path):
     assert out.writes <= 2
     lines = out.getvalue().splitlines()
     assert lines[-1].startswith("Found ") and len(lines) > 100
+
+
+COLD_PROBE = """
+import sys
+sys.argv = ["twilint", "check", "--no-cache", *sys.argv[1:]]
+from twilint.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+heavy = ("libcst", "esprima", "jsonschema", "rich", "click", "multiprocessing")
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
+"""
+
+
+def test_pre_commit_shape_imports_nothing_heavy(tmp_path):
+    """One staged file, no cache: every rule runs, but the fix validators (libcst, esprima),
+    the JSON-schema code, rich (plain output off a terminal), click (a plain command line) and
+    multiprocessing (one file: no workers) are never imported (issue 9's pre-commit shape)."""
+    root = _project(tmp_path / "p")
+    probe = tmp_path / "probe.py"
+    probe.write_text(COLD_PROBE)
+    res = subprocess.run([sys.executable, str(probe), str(root / "functions" / "a.js")], capture_output=True,
+                         env={**os.environ, "NO_COLOR": "1"})
+    err = res.stderr.decode()
+    assert b"lowercase-header-access" in res.stdout  # the rules did run
+    assert err.rsplit("LOADED ", 1)[1].split() == [], err
