@@ -349,3 +349,88 @@ exports.handler = function (context, event, callback) {
              if f.rule == "missing-catch" and "returned without `await` inside try" in f.message]
     # the inner try's catch does not call back; what the inner try returns is its own business
     assert found == ["axios.post('https://example.com/last', later)", "axios.get('https://example.com/first')"]
+
+
+# -- pre-filters and short cuts of the contract (issue 9, second pass) -------------------------
+
+CONTRACT_CODE = {
+    "clients-and-requests": """
+const axios = require('axios');
+const twilio = require('twilio');
+const client = twilio(process.env.SID, process.env.TOKEN);
+const other = client;
+const made = new twilio.Twilio('a', 'b');
+async function helper() { throw new Error('x'); }
+const wrap = () => new Promise((resolve) => setTimeout(resolve, 10));
+function slow() { return new Promise((resolve, reject) => { fetch('/x').then(resolve); }); }
+exports.handler = async function (context, event, callback) {
+  const c = context.getTwilioClient();
+  const copy = { ...event };
+  const { request, ...rest } = event;
+  const { a, ...leaky } = event;
+  other.messages.create({ to: event.To, body: 'x' });
+  await made.calls.create(copy);
+  await axios.post('/hook', leaky);
+  await helper();
+  await wrap();
+  slow();
+  c.messages.create({ ...event }).then(() => callback(null, 'ok'));
+};
+""",
+    "callbacks-in-nested-functions": """
+exports.handler = function (context, event, callback) {
+  const done = (err) => callback(err);
+  function finish() { callback(null, 'x'); console.log('after'); }
+  setTimeout(() => callback(null, 'late'), 9000);
+  fetch('/x').then((r) => { callback(null, r); r.json(); }).catch(console.error);
+  if (event.x) { return finish(); }
+  return done();
+};
+""",
+    "no-callback": """
+exports.handler = async (context, event) => {
+  const data = { ...event };
+  await fetch('/x', { body: JSON.stringify(data) });
+  return data;
+};
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT_CODE))
+def test_contract_prefilters_change_nothing(tmp_path, monkeypatch, name):
+    from twilint import model
+    from twilint.analysis.contract import contract_findings
+
+    file = _project_file(tmp_path, CONTRACT_CODE[name])
+    found = {}
+    for on in (True, False):
+        monkeypatch.setattr(model, "PREFILTERS", on)
+        file.release()
+        found[on] = [(f.rule, f.start, f.end, f.message) for f in contract_findings(file)]
+    assert found[True] == found[False]
+
+
+def test_views_of_equal_arguments_are_equal_whatever_the_order():
+    walk = _walk(TRICKY["aliases"])
+    steps = dict(HEADERS)
+    reordered = dict(reversed(list(HEADERS.items())))
+    a = walk.view(steps, {1: "event"})
+    b = walk.view(reordered, {1: "event"})
+    assert [(x.kind, x.key, x.node.id) for x in a.accesses] == [(x.kind, x.key, x.node.id) for x in b.accesses]
+    assert [(k, n.id) for k, n in a.refs] == [(k, n.id) for k, n in b.refs]
+    assert walk.view(dict(HEADERS), {1: "event"}) is a
+
+
+def test_classify_value_reads_a_lazy_context_only_for_token_shaped_values():
+    from twilint.analysis.secrets import classify_value
+
+    values = ["a" * 40, "0123456789abcdef0123456789abcdef", "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+              "AC" + "0123456789abcdef0123456789abcdef", "-----BEGIN PRIVATE KEY-----\nabc", " x7Y2kQ9mZ4pL8vN3rT6wB1cF5hJ0dG2s "]
+    for v in values:
+        for ctx in (True, False):
+            calls = []
+            assert classify_value(v, lambda: calls.append(1) or ctx) == classify_value(v, ctx)
+    calls = []
+    classify_value("a" * 40, lambda: calls.append(1) or True)
+    assert not calls

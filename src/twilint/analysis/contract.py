@@ -119,14 +119,20 @@ class HandlerContract:
 
     def _callback_functions(self) -> set[str]:
         out: set[str] = set()
+        if not self._cb_starts:
+            return out  # such a function must reference the callback
         body = self.fn.child_by_field_name("body")
         if body is None:
             return out
         for n in self.js.nodes("function_declaration", body):
+            if not self.refs_callback(n):
+                continue
             name = n.child_by_field_name("name")
-            if name is not None and self.refs_callback(n):
+            if name is not None:
                 out.add(node_text(name))
         for n in self.js.nodes("variable_declarator", body):
+            if not self.refs_callback(n):
+                continue  # the value is inside the declarator
             name = n.child_by_field_name("name")
             value = unwrap_parens(n.child_by_field_name("value"))
             if name is not None and value is not None and value.type in FUNCTION_TYPES and self.refs_callback(value):
@@ -134,10 +140,14 @@ class HandlerContract:
         return out
 
     def _has_watchdog(self) -> bool:
+        if not self._cb_starts:
+            return False  # the watchdog must reference the callback
         body = self.fn.child_by_field_name("body")
         if body is None:
             return False
         for n in self.js.nodes("call_expression", body):
+            if not self.refs_callback(n):
+                continue  # its first argument must reference the callback
             fn = n.child_by_field_name("function")
             if fn is None or fn.type != "identifier" or node_text(fn) != "setTimeout":
                 continue
@@ -575,8 +585,13 @@ class HandlerContract:
 
     # -- code after callback in nested functions (then-handlers, node-style callbacks) ---------
     def _after_callback_in_nested(self, body) -> None:
+        cb_starts = self._cb_starts
+        if not cb_starts:
+            return  # no callback reference, so no callback call
         for t in FUNCTION_TYPES:
             for fn in self.js.nodes(t, body):
+                if not _starts_within(cb_starts, fn):
+                    continue
                 b = fn.child_by_field_name("body")
                 if b is not None and b.type == "statement_block":
                     self._scan_block_after(b)
@@ -627,12 +642,19 @@ class HandlerContract:
     # -- missing-catch ---------------------------------------------------------------------
     def _chains_and_promises(self, body) -> None:
         js = self.js
-        for n in js.nodes("expression_statement", body):
-            e = unwrap_parens(n.named_children[0]) if n.named_children else None
-            if e is not None and e.type == "call_expression":
-                self._check_chain(e)
-        if not self.is_async:
+        # a chain is checked only when one of its arguments names the callback (_check_chain)
+        cb_starts = self._cb_starts
+        if cb_starts:
+            for n in js.nodes("expression_statement", body):
+                if not _starts_within(cb_starts, n):
+                    continue
+                e = unwrap_parens(n.named_children[0]) if n.named_children else None
+                if e is not None and e.type == "call_expression":
+                    self._check_chain(e)
+        if not self.is_async and cb_starts:
             for n in js.nodes("return_statement", body):
+                if not _starts_within(cb_starts, n):
+                    continue
                 e = unwrap_parens(n.named_children[0]) if n.named_children else None
                 if e is not None and e.type == "call_expression" and self._own(n):
                     self._check_chain(e)
@@ -642,12 +664,14 @@ class HandlerContract:
             self._check_try_return(n)
         if not (self.is_async and not self.h.wrapped):
             return
+        if not (self.has_callback and self.cb_ids and not self.has_watchdog):
+            return  # nothing to report (the awaits' analysis below has no side effects)
         unprotected = [
             n for n in js.nodes("await_expression", body)
             if self._own(n) and not self._in_try(n) and not self._cannot_reject(n)
             and self._can_reject(n.named_children[0] if n.named_children else None, 0)
         ]
-        if unprotected and self.has_callback and self.cb_ids and not self.has_watchdog:
+        if unprotected:
             first = unprotected[0]
             more = f" ({len(unprotected)} awaits are outside try/catch)" if len(unprotected) > 1 else ""
             self.findings.append(Finding(
@@ -898,26 +922,15 @@ class HandlerContract:
         js = self.js
         if not self.event_ids:
             return  # the handler never touches `event`
-        decls = js.nodes("variable_declarator", body)
-        for n in js.nodes("unary_expression", body):
-            if not node_text(n).startswith("delete"):
-                continue
-            arg = n.child_by_field_name("argument")
-            if arg is not None and arg.type in ("member_expression", "subscript_expression"):
-                key = static_key(arg.child_by_field_name("property") or arg.child_by_field_name("index"))
-                obj = arg.child_by_field_name("object")
-                if key == "request" and obj is not None and obj.type == "identifier":
-                    cleaned.add(node_text(obj))
-        for n in js.nodes("assignment_expression", body):
-            left = n.child_by_field_name("left")
-            if left is not None and left.type == "member_expression" and static_key(left.child_by_field_name("property")) == "request":
-                obj = left.child_by_field_name("object")
-                if obj is not None and obj.type == "identifier":
-                    cleaned.add(node_text(obj))
-        for d in decls:
+        event_starts = self._event_starts
+        for d in js.nodes("variable_declarator", body):
+            if not _starts_within(event_starts, d):
+                continue  # both forms below need a reference to `event` inside the value
             name = d.child_by_field_name("name")
             value = d.child_by_field_name("value")
             if name is None or value is None:
+                continue
+            if not _starts_within(event_starts, value):
                 continue
             if name.type == "identifier" and self._is_event_copy(value):
                 copies[node_text(name)] = value
@@ -936,12 +949,30 @@ class HandlerContract:
                         rest = c.named_children[0]
                 if rest is not None and "request" not in keys:
                     copies[node_text(rest)] = rest
+        # names cleaned of `request` matter only for the copies
+        for n in (js.nodes("unary_expression", body) if copies else ()):
+            if not node_text(n).startswith("delete"):
+                continue
+            arg = n.child_by_field_name("argument")
+            if arg is not None and arg.type in ("member_expression", "subscript_expression"):
+                key = static_key(arg.child_by_field_name("property") or arg.child_by_field_name("index"))
+                obj = arg.child_by_field_name("object")
+                if key == "request" and obj is not None and obj.type == "identifier":
+                    cleaned.add(node_text(obj))
+        for n in (js.nodes("assignment_expression", body) if copies else ()):
+            left = n.child_by_field_name("left")
+            if left is not None and left.type == "member_expression" and static_key(left.child_by_field_name("property")) == "request":
+                obj = left.child_by_field_name("object")
+                if obj is not None and obj.type == "identifier":
+                    cleaned.add(node_text(obj))
         leaky = {k: v for k, v in copies.items() if k not in cleaned}
         # sinks: arguments of Twilio API and HTTP calls
         reported = 0
         for n in js.nodes("call_expression", body):
             if reported >= 5:
                 break
+            if not leaky and not _starts_within(event_starts, n):
+                continue  # (the arguments are inside the call)
             args = n.child_by_field_name("arguments")
             if args is None or not args.named_children:
                 continue
@@ -1003,22 +1034,53 @@ class _Names:
     shadowed_fetch: set = field(default_factory=set)
 
 
+def _offsets(data: bytes, needle: bytes) -> list[int]:
+    """Sorted start offsets of every occurrence of ``needle`` in ``data``."""
+    out = []
+    i = data.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = data.find(needle, i + 1)
+    return out
+
+
 def _file_names(file) -> _Names:
     cache = file.__dict__.setdefault("_contract_names", {})
     if "n" in cache:
         return cache["n"]
+    from twilint import model
+
     names = _Names()
     twilio_factories = set()
     js = file.js
+    # Byte pre-filters over the raw source (exact: each helper below compares raw node text, so
+    # a node can only match where its bytes hold the word): `require` for _required_module,
+    # `Promise` for _returns_new_promise, `Twilio` (also in getTwilioClient) for _is_client_expr,
+    # `async` for an `async` keyword child.
+    if model.PREFILTERS:
+        data = js.data
+        requires = _offsets(data, b"require")
+        promises = _offsets(data, b"Promise")
+        twilios = _offsets(data, b"Twilio")
+        asyncs = _offsets(data, b"async")
+        # any of them, or `fetch` (the one name compared below): a declaration holding none of
+        # these words can only matter through the names of clients and factories found so far
+        words = sorted(requires + promises + twilios + asyncs + _offsets(data, b"fetch"))
+    else:
+        requires = promises = twilios = asyncs = words = None
     # the declarations of the whole file in document order (what names a client or a factory
     # depends on what was declared before it), from the per-file node index
     decls = heapq.merge(js.nodes("function_declaration"), js.nodes("generator_function_declaration"),
                         js.nodes("variable_declarator"), key=lambda n: n.start_byte)
     for n in decls:
+        if words is not None and not twilio_factories and not names.clients and not _starts_within(words, n):
+            continue
         t = n.type
         if t in ("function_declaration", "generator_function_declaration"):
             name = n.child_by_field_name("name")
-            if name is not None and (any(c.type == "async" for c in n.children) or _returns_new_promise(n)):
+            if name is not None and (((asyncs is None or _starts_within(asyncs, n))
+                                      and any(c.type == "async" for c in n.children)) or (
+                    (promises is None or _starts_within(promises, n)) and _returns_new_promise(n))):
                 names.async_functions.add(node_text(name))
                 names.async_decls.setdefault(node_text(name), n)
         elif t == "variable_declarator":
@@ -1027,10 +1089,13 @@ def _file_names(file) -> _Names:
             if name is not None and value is not None and name.type == "identifier":
                 nm = node_text(name)
                 if value.type in ("arrow_function", "function_expression", "function") and (
-                        any(c.type == "async" for c in value.children) or _returns_new_promise(value)):
+                        ((asyncs is None or _starts_within(asyncs, value))
+                         and any(c.type == "async" for c in value.children)) or (
+                        (promises is None or _starts_within(promises, value)) and _returns_new_promise(value))):
                     names.async_functions.add(nm)
                     names.async_decls.setdefault(nm, value)
-                mod = _required_module(value)
+                has_require = requires is None or _starts_within(requires, value)
+                mod = _required_module(value) if has_require else None
                 if mod is not None:
                     if mod in HTTP_MODULES:
                         names.http.add(nm)
@@ -1038,7 +1103,8 @@ def _file_names(file) -> _Names:
                         twilio_factories.add(nm)
                 if nm == "fetch" and (mod is None or mod not in HTTP_MODULES):
                     names.shadowed_fetch.add(nm)
-                if _is_client_expr(value, twilio_factories, names.clients):
+                if (has_require or twilio_factories or names.clients or _starts_within(twilios, value)) \
+                        and _is_client_expr(value, twilio_factories, names.clients):
                     names.clients.add(nm)
     cache["n"] = names
     return names

@@ -95,10 +95,21 @@ def _member_chain(node) -> list[str] | None:
 
 
 class _TopLevel:
-    """Top-level bindings of a program: name -> value/declaration node."""
+    """Top-level bindings of a program: name -> value/declaration node (read at the first use:
+    most handlers are exported as a function expression and never look a name up)."""
 
     def __init__(self, root):
-        self.bindings: dict[str, object] = {}
+        self._root = root
+        self._bindings: dict[str, object] | None = None
+
+    @property
+    def bindings(self) -> dict[str, object]:
+        if self._bindings is None:
+            self._bindings = self._collect(self._root)
+        return self._bindings
+
+    def _collect(self, root) -> dict[str, object]:
+        bindings: dict[str, object] = {}
         for stmt in root.named_children:
             decl = stmt
             if stmt.type == "export_statement":
@@ -107,7 +118,7 @@ class _TopLevel:
             if t in ("function_declaration", "generator_function_declaration"):
                 name = decl.child_by_field_name("name")
                 if name is not None:
-                    self.bindings[node_text(name)] = decl
+                    bindings[node_text(name)] = decl
             elif t in ("lexical_declaration", "variable_declaration"):
                 for d in decl.named_children:
                     if d.type != "variable_declarator":
@@ -115,7 +126,8 @@ class _TopLevel:
                     name = d.child_by_field_name("name")
                     value = d.child_by_field_name("value")
                     if name is not None and name.type == "identifier" and value is not None:
-                        self.bindings[node_text(name)] = value
+                        bindings[node_text(name)] = value
+        return bindings
 
 
 def _resolve_function(node, top: _TopLevel, depth: int = 0):

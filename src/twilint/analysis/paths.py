@@ -28,8 +28,8 @@ TS_WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression", "
 SCOPE_NODES = frozenset(FUNCTION_TYPES | {"statement_block", "class_body", "for_statement", "catch_clause"})
 
 
-@dataclass(frozen=True, slots=True)
-class Access:
+@dataclass(slots=True, unsafe_hash=True)
+class Access:  # treated as immutable (views share them); not frozen only so that building one is cheap
     kind: object  # kind of the value whose property is read (its path in PathWalk.accesses)
     key: str | None  # the static property name, None when computed
     key_node: object  # the node holding the key (property_identifier, string, pattern key...)
@@ -218,24 +218,29 @@ class PathWalk:
              rest_kinds: dict | None = None) -> PathView:
         """The accesses and references of the values a rule follows (see :func:`path_kind`),
         in the order of the walk. Views are cached, so callers must not change them."""
-        key = (frozenset(steps.items()), frozenset(roots.items()), frozenset(callables),
-               frozenset(rest_kinds.items()) if rest_kinds else frozenset())
+        # tuples of the items: equal keys mean equal arguments (a dict built in another order
+        # only misses the cache)
+        key = (tuple(steps.items()), tuple(roots.items()),
+               callables if type(callables) is frozenset else frozenset(callables),
+               tuple(rest_kinds.items()) if rest_kinds else ())
         view = self._views.get(key)
         if view is None:
             kinds: dict = {}
-
-            def kind_of(path):
-                k = kinds.get(path, kinds)
-                if k is kinds:
-                    k = kinds[path] = path_kind(path, steps, roots, callables, rest_kinds)
-                return k
-
             accesses = []
             for a in self.accesses:
-                k = kind_of(a.kind)
+                p = a.kind
+                k = kinds.get(p, kinds)
+                if k is kinds:
+                    k = kinds[p] = path_kind(p, steps, roots, callables, rest_kinds)
                 if k is not None:
                     accesses.append(Access(k, a.key, a.key_node, a.node, a.via, a.shorthand, a.write))
-            refs = [(k, n) for k, n in ((kind_of(p), n) for p, n in self.refs) if k is not None]
+            refs = []
+            for p, n in self.refs:
+                k = kinds.get(p, kinds)
+                if k is kinds:
+                    k = kinds[p] = path_kind(p, steps, roots, callables, rest_kinds)
+                if k is not None:
+                    refs.append((k, n))
             view = self._views[key] = PathView(accesses, refs)
         return view
 

@@ -46,16 +46,21 @@ def is_secret_name(name: str | None) -> bool:
     return n in f["exact"] or any(n.endswith(s) for s in f["suffixes"])
 
 
-def classify_value(v: str, secret_context: bool) -> tuple[str, str] | None:
+def classify_value(v: str, secret_context) -> tuple[str, str] | None:
     """(severity label, description) for a literal value, or None.
 
     Account SIDs and PEM private keys are recognised anywhere; 32-character tokens only where the
-    code says the value is a secret (``secret_context``)."""
+    code says the value is a secret (``secret_context``: a bool, or a function returning one that
+    is called only for a value shaped like a token)."""
     if PEM_PRIVATE.search(v):
         return "error", "a PEM private key"
     s = v.strip()
     if _re("account_sid").match(s) and random_looking(s):
         return "warning", "an Account SID (AC..., 34 characters)"
+    if secret_context is not True and secret_context is not False and callable(secret_context):
+        if not (_re("auth_token").match(s) or _re("api_secret").match(s)):
+            return None
+        secret_context = secret_context()
     if secret_context:
         if _re("auth_token").match(s) and random_looking(s):
             return "error", "an auth token or API key secret (32 characters)"

@@ -196,16 +196,16 @@ class HardcodedCredential(Rule):
 
     def _code(self, ctx, file, js):
         literals = js.nodes("string") + js.nodes("template_string")
+        if model.PREFILTERS:  # short literals are skipped unread (see _MIN_LITERAL): drop them before sorting
+            literals = [n for n in literals if n.end_byte - n.start_byte >= _MIN_LITERAL]
         literals.sort(key=lambda n: (n.start_byte, -n.end_byte))  # document order, outer first
         for n in literals:
-            if n.end_byte - n.start_byte < _MIN_LITERAL and model.PREFILTERS:
-                continue
             if n.parent is not None and n.parent.type in ("import_statement", "export_statement"):
                 continue
             v = _string_of(n)
             if not v:
                 continue
-            found = classify_value(v, _secret_context(n))
+            found = classify_value(v, lambda: _secret_context(n))
             if found is not None:
                 self._report(ctx, file, n.start_byte, n.end_byte, found)
 

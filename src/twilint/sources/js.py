@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 _LANGS: dict[str, object] = {}
@@ -75,12 +76,15 @@ class JsTree:
         found = self.by_type.get(node_type, ())
         if within is None or not found:
             return list(found)
-        import bisect
-
-        starts = self._starts(node_type)
-        lo = bisect.bisect_left(starts, within.start_byte)
-        hi = bisect.bisect_left(starts, within.end_byte)
+        cache = self.__dict__.get("_start_cache")
+        starts = cache.get(node_type) if cache is not None else None
+        if starts is None:
+            starts = self._starts(node_type)
         end = within.end_byte
+        lo = bisect_left(starts, within.start_byte)
+        hi = bisect_left(starts, end, lo)
+        if lo == hi:
+            return []
         return [n for n in found[lo:hi] if n.end_byte <= end]
 
     def _starts(self, node_type: str) -> list[int]:
