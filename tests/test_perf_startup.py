@@ -118,7 +118,8 @@ try:
 except SystemExit:
     pass
 loaded = sorted(m for m in sys.modules if m.startswith(("twilint.rules.", "tree_sitter", "click", "tomllib",
-                                                         "twilint.fixes", "twilint.facts", "hashlib", "rich")))
+                                                         "twilint.fixes", "twilint.facts", "hashlib", "rich",
+                                                         "typing")))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 """
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Iterable
 
+# (typing is not imported at run time: its 2 ms are a visible share of a warm run; every
+# annotation here is a string, under `from __future__ import annotations`)
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
+    from typing import ClassVar, Iterable
 
     from twilint.project import Project, SourceFile
 

@@ -8,11 +8,11 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from twilint.config import Config, ConfigError, glob_match, load_toml, from_mapping
 from twilint.sources.text import DecodeError, LineIndex, TextInfo, decode
 
+TYPE_CHECKING = False  # (typing is not imported at run time; see twilint.model)
 if TYPE_CHECKING:  # pragma: no cover  (twilint.sources.values is imported when a file is parsed)
     from twilint.sources.values import Value, ValueSyntaxError
 

@@ -9,7 +9,10 @@ splice the original bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+
+TYPE_CHECKING = False  # (typing is not imported at run time; see twilint.model)
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Iterator
 
 OBJECT = "object"
 ARRAY = "array"
