@@ -74,7 +74,7 @@ def lint_file(file: SourceFile, rules: list[tuple[Rule, Severity]], facts) -> li
         if triggers is not None and model.PREFILTERS:
             if data is None:
                 data = file.data
-                escaped = b"\\u" in data or b"\\x" in data
+                escaped = model.has_escapes(data)
             if not escaped and not any(t in data for t in triggers):
                 continue
         ctx = RuleContext(rule, sev, facts)

@@ -21,6 +21,18 @@ if TYPE_CHECKING:  # pragma: no cover
 # ``tests/test_triggers.py`` uses to prove that they change no result.
 PREFILTERS = not os.environ.get("TWILINT_NO_TRIGGERS")
 
+
+def has_escapes(data: bytes) -> bool:
+    """Could ``data`` spell a name with an escape sequence (`\\x41`, `\\u0041`)? A byte
+    pre-filter must not skip such a file."""
+    return b"\\u" in data or b"\\x" in data
+
+
+def may_name(data: bytes, needles) -> bool:
+    """The shared byte pre-filter: False only when pre-filters are on, none of ``needles``
+    occurs in ``data``, and no escape could spell one."""
+    return not PREFILTERS or any(n in data for n in needles) or has_escapes(data)
+
 class Severity(enum.IntEnum):
     INFO = 1
     WARNING = 2

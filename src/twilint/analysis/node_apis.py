@@ -132,9 +132,7 @@ def deprecated_uses(file, major: int) -> list[Use]:
                             al = spec.child_by_field_name("alias")
                             if n is not None:
                                 member_alias[node_text(al if al is not None else n)] = (mod, node_text(n))
-    calls = js.nodes("new_expression") + js.nodes("call_expression")
-    calls.sort(key=lambda n: (n.start_byte, -n.end_byte))  # document order, outer first
-    for n in calls:
+    for n in js.nodes_of(("new_expression", "call_expression")):
         t = n.type
         callee = n.child_by_field_name("constructor" if t == "new_expression" else "function")
         if callee is not None:
@@ -147,7 +145,7 @@ def _may_use(data: bytes, table) -> bool:
     """False when no API of ``table`` can be used in ``data``: a cheap byte pre-filter. Every use
     names the API (a global call or constructor) or its module (in a require/import string), and
     an escape sequence could spell either."""
-    if not model.PREFILTERS or b"\\u" in data or b"\\x" in data:
+    if not model.PREFILTERS or model.has_escapes(data):
         return True
     needles = _needles(tuple(table))
     return needles is None or needles.search(data) is not None

@@ -149,6 +149,44 @@ def handler_accesses(file, handler, steps: dict, roots: dict) -> list[Access]:
     return handler_paths(file, handler).view(steps, roots).accesses
 
 
+# `event.request` and `event.request.headers` of a handler (its second parameter)
+HEADER_STEPS = {("event", "request"): "request", ("request", "headers"): "headers"}
+
+
+def header_reads(file, handler):
+    """Reads of an incoming header by a static name in ``handler``: `event.request.headers[...]`
+    through aliases and destructuring; writes and method calls on the headers object
+    (`headers.hasOwnProperty(...)`) are not header reads."""
+    if len(handler.params) < 2:
+        return
+    for acc in handler_accesses(file, handler, HEADER_STEPS, {1: "event"}):
+        if acc.kind != "headers" or acc.write or acc.key is None:
+            continue
+        if acc.via == "member" and is_callee(acc.node):
+            continue
+        yield acc
+
+
+def context_reads(file, handler):
+    """Reads of a variable by a static name on ``handler``'s `context` (its first parameter):
+    `context.X`, `context['X']`, `const { X } = context`, through aliases; not writes."""
+    if not handler.params:
+        return
+    for acc in handler_accesses(file, handler, {}, {0: "context"}):
+        if acc.kind == "context" and not acc.write and acc.key is not None and \
+                acc.via in ("member", "subscript", "pattern"):
+            yield acc
+
+
+def is_callee(node) -> bool:
+    """``node`` is the function a call calls (`node(...)`)."""
+    parent = node.parent
+    if parent is None or parent.type != "call_expression":
+        return False
+    fn = parent.child_by_field_name("function")
+    return fn is not None and fn.id == node.id
+
+
 # -- the walk ------------------------------------------------------------------------------------
 
 

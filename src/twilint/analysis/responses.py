@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from twilint.analysis.paths import static_key
+from twilint.analysis.paths import is_callee, static_key
 from twilint.sources.js import node_text, string_value, tree_of, typed, unwrap_parens
 
 FUNCTION_TYPES = {
@@ -416,11 +416,6 @@ def _entry_members(access, root) -> list:
     return out
 
 
-def _is_callee(node) -> bool:
-    p = node.parent
-    return p is not None and p.type == "call_expression" and p.child_by_field_name("function").id == node.id
-
-
 def _uses_on(obj_node, call, root, out: list) -> None:
     """Keys read on ``obj_node`` (the call itself or an identifier holding its result)."""
     parent = obj_node.parent
@@ -433,7 +428,7 @@ def _uses_on(obj_node, call, root, out: list) -> None:
         key = static_key(idx) if idx is not None and idx.type in ("string", "template_string") else None
         out.append(KeyUse(call, key, idx, parent, "subscript", _entry_members(parent, root)))
     elif parent.type == "member_expression" and parent.child_by_field_name("object").id == obj_node.id:
-        if _is_callee(parent):
+        if is_callee(parent):
             return  # .hasOwnProperty(...), .toString()
         prop = parent.child_by_field_name("property")
         out.append(KeyUse(call, static_key(prop), prop, parent, "member", _entry_members(parent, root)))

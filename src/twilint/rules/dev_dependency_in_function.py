@@ -119,8 +119,7 @@ def _may_load_dev_only(project) -> bool:
     for f in project.files.values():
         if f.kind not in ("js", "ts") or not (f.role == "function" or (f.role == "asset" and f.visibility == "private")):
             continue
-        data = f.data
-        if b"\\u" in data or b"\\x" in data or any(n in data for n in needles):
+        if model.may_name(f.data, needles):
             return True
     return False
 

@@ -195,11 +195,9 @@ class HardcodedCredential(Rule):
                    severity=_SEV[sev])
 
     def _code(self, ctx, file, js):
-        literals = js.nodes("string") + js.nodes("template_string")
-        if model.PREFILTERS:  # short literals are skipped unread (see _MIN_LITERAL): drop them before sorting
-            literals = [n for n in literals if n.end_byte - n.start_byte >= _MIN_LITERAL]
-        literals.sort(key=lambda n: (n.start_byte, -n.end_byte))  # document order, outer first
-        for n in literals:
+        for n in js.nodes_of(("string", "template_string")):
+            if model.PREFILTERS and n.end_byte - n.start_byte < _MIN_LITERAL:
+                continue  # too short for any credential (see _MIN_LITERAL)
             if n.parent is not None and n.parent.type in ("import_statement", "export_statement"):
                 continue
             v = _string_of(n)

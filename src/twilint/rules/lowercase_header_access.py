@@ -57,11 +57,10 @@ from __future__ import annotations
 import re
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import handler_accesses
+from twilint.analysis.paths import header_reads
 from twilint.model import SAFE, Edit, Fix, Rule, Severity
 
 NAME = "lowercase-header-access"
-STEPS = {("event", "request"): "request", ("request", "headers"): "headers"}
 _UPPER = re.compile(r"[A-Z]")
 _LOWER_TABLE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -79,16 +78,9 @@ class LowercaseHeaderAccess(Rule):
 
     def check_file(self, ctx, file):
         for h in twilio_handlers(file):
-            if len(h.params) < 2:
-                continue
-            for acc in handler_accesses(file, h, STEPS, {1: "event"}):
-                if acc.kind != "headers" or acc.write or acc.key is None:
-                    continue
-                if not _UPPER.search(acc.key):
-                    continue
-                if acc.via == "member" and _is_callee(acc.node):
-                    continue  # headers.hasOwnProperty(...), headers.toString(): a method, not a header
-                self._report(ctx, file, acc)
+            for acc in header_reads(file, h):
+                if _UPPER.search(acc.key):
+                    self._report(ctx, file, acc)
         return ()
 
     def _report(self, ctx, file, acc):
@@ -106,14 +98,6 @@ class LowercaseHeaderAccess(Rule):
             if not has_escape:
                 fix = Fix([Edit.replace(node.start_byte, node.end_byte, ascii_lower(text))], f"Use `{lower}`", SAFE)
         ctx.report(file, node.start_byte, node.end_byte, message, fix)
-
-
-def _is_callee(node) -> bool:
-    parent = node.parent
-    if parent is None or parent.type != "call_expression":
-        return False
-    fn = parent.child_by_field_name("function")
-    return fn is not None and fn.id == node.id
 
 
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")

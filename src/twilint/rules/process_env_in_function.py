@@ -91,9 +91,7 @@ class ProcessEnvInFunction(Rule):
         js = file.js
         for h in handlers:
             ctx_name = h.param_name(0)
-            found = js.nodes("member_expression", h.function) + js.nodes("parenthesized_expression", h.function)
-            found.sort(key=lambda n: (n.start_byte, -n.end_byte))  # document order, outer first
-            for n in found:
+            for n in js.nodes_of(("member_expression", "parenthesized_expression"), h.function):
                 if not _is_process_env(n):
                     continue
                 parent = n.parent

@@ -53,12 +53,11 @@ what you need as a parameter.
 from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import handler_accesses
+from twilint.analysis.paths import header_reads
 from twilint.facts import _load
 from twilint.model import Rule, Severity
 
 NAME = "restricted-header"
-STEPS = {("event", "request"): "request", ("request", "headers"): "headers"}
 
 
 def restricted(name: str) -> dict | None:
@@ -67,14 +66,6 @@ def restricted(name: str) -> dict | None:
         if entry.get("prefix") and name.startswith(entry["name"]) or name == entry["name"]:
             return entry
     return None
-
-
-def _is_callee(node) -> bool:
-    parent = node.parent
-    if parent is None or parent.type != "call_expression":
-        return False
-    fn = parent.child_by_field_name("function")
-    return fn is not None and fn.id == node.id
 
 
 class RestrictedHeader(Rule):
@@ -88,13 +79,7 @@ class RestrictedHeader(Rule):
         from twilint.rules.lowercase_header_access import ascii_lower
 
         for h in twilio_handlers(file):
-            if len(h.params) < 2:
-                continue
-            for acc in handler_accesses(file, h, STEPS, {1: "event"}):
-                if acc.kind != "headers" or acc.write or acc.key is None:
-                    continue
-                if acc.via == "member" and _is_callee(acc.node):
-                    continue
+            for acc in header_reads(file, h):
                 name = ascii_lower(acc.key)
                 entry = restricted(name)
                 if entry is None:

@@ -77,15 +77,14 @@ def feature_uses(project, features=("event.request", "setCookie")) -> list[tuple
     when its bytes can name it)."""
     from twilint.analysis.handler import twilio_handlers
     from twilint.analysis.paths import handler_accesses
-    from twilint.model import PREFILTERS
+    from twilint.model import may_name
 
     out = []
     for f in list(project.files.values()):
         if not project.is_function_file(f) or not f.ok:
             continue
         data = f.data
-        if "event.request" not in features or (
-                PREFILTERS and b"request" not in data and b"\\u" not in data and b"\\x" not in data):
+        if "event.request" not in features or not may_name(data, (b"request",)):
             handlers = ()
         else:
             handlers = twilio_handlers(f)

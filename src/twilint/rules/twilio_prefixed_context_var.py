@@ -47,7 +47,7 @@ from __future__ import annotations
 
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import handler_accesses
+from twilint.analysis.paths import context_reads
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
 
 NAME = "twilio-prefixed-context-var"
@@ -87,13 +87,7 @@ class TwilioPrefixedContextVar(Rule):
         names = None  # the defined names, read at the first candidate (the env files cost more)
         seen = set()
         for h in handlers:
-            if not h.params:
-                continue
-            for acc in handler_accesses(file, h, {}, {0: "context"}):
-                if acc.kind != "context" or acc.write or acc.key is None:
-                    continue
-                if acc.via not in ("member", "subscript", "pattern"):
-                    continue
+            for acc in context_reads(file, h):
                 default = default_for(acc.key)
                 if default is None:
                     continue

@@ -90,7 +90,7 @@ class UndefinedContextVar(Rule):
 
     def check_file(self, ctx, file):
         from twilint.analysis.handler import twilio_handlers
-        from twilint.analysis.paths import handler_accesses
+        from twilint.analysis.paths import context_reads
         from twilint.facts import environment_names
 
         handlers = twilio_handlers(file)
@@ -101,11 +101,7 @@ class UndefinedContextVar(Rule):
         defined = None  # the env files' names, read at the first candidate (they cost more)
         reported = set()
         for h in handlers:
-            if not h.params:
-                continue
-            for acc in handler_accesses(file, h, {}, {0: "context"}):
-                if acc.kind != "context" or acc.write or acc.key is None or acc.via not in ("member", "subscript", "pattern"):
-                    continue
+            for acc in context_reads(file, h):
                 key = acc.key
                 if not key.isupper() and not key.replace("_", "").isupper():
                     continue  # only SCREAMING_CASE names are env variables; methods and helpers are not

@@ -53,7 +53,7 @@ from __future__ import annotations
 import re
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import handler_accesses
+from twilint.analysis.paths import HEADER_STEPS, handler_accesses
 from twilint.analysis.responses import walk
 from twilint.facts import _load
 from twilint.model import Rule, Severity
@@ -62,7 +62,6 @@ from twilint.sources.js import node_text, string_value, tree_of
 NAME = "unprotected-webhook"
 AUTH_WORDS = re.compile(r"valid|verif|auth|signature|jwt|bearer|password|secret|token", re.I)
 AUTH_WORDS_BYTES = re.compile(AUTH_WORDS.pattern.encode(), re.I)
-STEPS = {("event", "request"): "request", ("request", "headers"): "headers"}
 
 
 def _auth_signs(root) -> bool:
@@ -104,7 +103,7 @@ class UnprotectedWebhook(Rule):
                 continue
             read: dict[str, object] = {}
             headers = False
-            for acc in handler_accesses(file, h, STEPS, {1: "event"}):
+            for acc in handler_accesses(file, h, HEADER_STEPS, {1: "event"}):
                 if acc.write or acc.key is None:
                     continue
                 if acc.kind == "event" and (acc.key in anchors or acc.key in others):

@@ -87,6 +87,14 @@ class JsTree:
             return []
         return [n for n in found[lo:hi] if n.end_byte <= end]
 
+    def nodes_of(self, node_types, within=None) -> list:
+        """Named nodes of any of ``node_types`` (inside ``within`` if given), in document order:
+        by start, the outer of two nodes that start together first (as a walk meets them)."""
+        found = [n for t in node_types for n in self.nodes(t, within)]
+        if len(node_types) > 1:
+            found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return found
+
     def _starts(self, node_type: str) -> list[int]:
         cache = self.__dict__.setdefault("_start_cache", {})
         s = cache.get(node_type)
@@ -104,10 +112,7 @@ class JsTree:
         that look for a name."""
         from twilint import model
 
-        data = self.data
-        if not model.PREFILTERS or any(n in data for n in needles):
-            return True
-        return self._escaped()
+        return not model.PREFILTERS or any(n in self.data for n in needles) or self._escaped()
 
     def mentions_pattern(self, pattern) -> bool:
         """:meth:`mentions` for a bytes regular expression."""
@@ -118,8 +123,9 @@ class JsTree:
     def _escaped(self) -> bool:
         escaped = self.__dict__.get("_has_escapes")
         if escaped is None:
-            data = self.data
-            escaped = self.__dict__["_has_escapes"] = b"\\u" in data or b"\\x" in data
+            from twilint.model import has_escapes
+
+            escaped = self.__dict__["_has_escapes"] = has_escapes(self.data)
         return escaped
 
 
