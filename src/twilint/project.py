@@ -669,6 +669,29 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None) -> tu
     return Config(), None
 
 
+
+
+_NO_PROJECT = "not in a Twilio Functions project (no package.json, Serverless Toolkit config or functions folder above it)"
+
+
+def _in_skipped_dir(part: str) -> str:
+    return f"in a `{part}` folder, which twilint never checks"
+
+def _checked_kind(kind: str | None, role: str, rel: str) -> str | None:
+    """The kind a discovered file is checked as (``kind``: from its name), or None when twilint
+    does not check it: a non-script Asset is an `asset`, a deploy script at the root or
+    elsewhere has its own kind, and scripts outside the functions and assets folders (tests,
+    tooling) are not deployed code."""
+    if kind is None:
+        if role == "asset":
+            return "asset"
+        if role in ("project", "other"):
+            return deploy_script_kind(rel)
+        return None
+    if role == "other" and kind in ("js", "ts"):
+        return None
+    return kind
+
 class Discovery:
     """Finds projects and their files under the given paths.
 
@@ -840,59 +863,45 @@ class Discovery:
             else:
                 self._walk_project_tree(spath, None)
         else:
-            self.add_file(path, explicit=True, is_dir=False)
-            why = self._why_not_checked(path, spath)
+            why = self.add_file(path, is_dir=False)
             if why is not None:
                 self.not_checked.append((path, why))
 
-    def _why_not_checked(self, path: Path, spath: str) -> str | None:
-        """Why the explicitly named file ``path`` is not a target, or None if it is one (or is
-        already listed as skipped, excluded by config)."""
-        root = self._root_of(os.path.dirname(spath))
-        p = self._project_at(root) if root is not None else None
-        if p is not None and (path in p.targets or any(q == path for q, _ in p.skipped)):
-            return None
-        parts = (_rel_str(spath, root) if root is not None else spath).split("/")[:-1]
-        skipped = [part for part in parts if part in SKIP_DIRS]
-        if skipped:
-            return f"in a `{skipped[0]}` folder, which twilint never checks"
-        if p is None:
-            return "not in a Twilio Functions project (no package.json, Serverless Toolkit config or functions folder above it)"
-        build = [part for part in parts if part in BUILD_DIRS]
-        if build:
-            return f"in build output (`{build[0]}`); twilint checks the sources"
-        where = os.path.relpath(root, self._cwd or os.getcwd())
-        if file_kind(path.name) in ("js", "ts"):
-            return f"not in a functions or assets folder of the project at `{where}`, so not deployed code"
-        return "not a kind of file twilint checks"
-
-    def add_file(self, path: Path, explicit: bool = False, is_dir: bool | None = None) -> None:
+    def add_file(self, path: Path, is_dir: bool | None = None) -> str | None:
+        """Add the file ``path`` to its project as a target. Returns why it is not checked when
+        it is not added (None when it is, or when the project lists it as skipped)."""
         spath = os.fspath(path)
         if not os.path.isabs(spath):
             root_path = find_enclosing_root(path)
             if root_path is None:
-                return
-            self._add_file_in(self.project_for(root_path), path, path.relative_to(root_path).as_posix())
-            return
+                return _NO_PROJECT
+            return self._add_file_in(self.project_for(root_path), path, path.relative_to(root_path).as_posix())
         if is_dir is None:
             is_dir = os.path.isdir(spath)
         root = self._root_of(spath if is_dir else os.path.dirname(spath))
         if root is None:
             # (a loose script with no project: nothing platform-specific to check)
-            return
-        p = self._project_at(root)
-        self._add_file_in(p, path, _rel_str(spath, root))
+            skip = [part for part in spath.split("/")[:-1] if part in SKIP_DIRS]
+            return _in_skipped_dir(skip[0]) if skip else _NO_PROJECT
+        return self._add_file_in(self._project_at(root), path, _rel_str(spath, root))
 
-    def _add_file_in(self, p: Project, path: Path, rel: str) -> None:
+    def _add_file_in(self, p: Project, path: Path, rel: str) -> str | None:
         parts = rel.split("/")[:-1] if rel != "." else []
-        if any(part in SKIP_DIRS for part in parts):
-            return
-        if any(part in BUILD_DIRS for part in parts) and not self._is_configured_dir(p, path.parent):
-            return
+        skip = [part for part in parts if part in SKIP_DIRS]
+        if skip:
+            return _in_skipped_dir(skip[0])
+        build = [part for part in parts if part in BUILD_DIRS]
+        if build and not self._is_configured_dir(p, path.parent):
+            return f"in build output (`{build[0]}`); twilint checks the sources"
         if self.respect_excludes and p.config.excluded(rel):
             p.skipped.append((path, "excluded by config"))
-            return
-        self._classify_and_add(p, path)
+            return None
+        if self._classify_and_add(p, path):
+            return None
+        if file_kind(path.name) in ("js", "ts"):
+            where = os.path.relpath(p.root, self._cwd or os.getcwd())
+            return f"not in a functions or assets folder of the project at `{where}`, so not deployed code"
+        return "not a kind of file twilint checks"
 
     @staticmethod
     def _dir_role(p: Project, sdir: str, sroot: str) -> str:
@@ -909,21 +918,21 @@ class Discovery:
         return "project" if sdir == sroot else "other"
 
     def _classify_and_add(self, p: Project, path: Path | None, spath: str | None = None, name: str | None = None,
-                          rel: str | None = None, parent: Path | None = None, role: str | None = None) -> None:
+                          rel: str | None = None, parent: Path | None = None, role: str | None = None) -> bool:
         """Add the file ``path`` (given as a string ``spath`` by the walk, which makes the
         ``Path`` only for files it adds, from ``parent``, the Path of its folder, whose files
-        have the role ``role``) to ``p`` with its kind and role, as a target."""
+        have the role ``role``) to ``p`` with its kind and role, as a target. False when twilint
+        does not check such a file."""
         known = self._known(p)
         if spath is None:
             spath = os.fspath(path)
         have = known.get(spath)
         if have is not None:
             p.targets.add(have)
-            return
+            return True
         sroot = os.fspath(p.root)
         if not (spath.startswith("/") and sroot.startswith("/")):
-            self._classify_and_add_paths(p, path)
-            return
+            return self._classify_and_add_paths(p, path)
         if name is None:
             name = os.path.basename(spath)
         kind = file_kind(name)
@@ -931,24 +940,18 @@ class Discovery:
             role = self._dir_role(p, os.path.dirname(spath), sroot)
         if rel is None:
             rel = _rel_str(spath, sroot)
+        kind = _checked_kind(kind, role, rel)
         if kind is None:
-            if role == "asset":
-                kind = "asset"
-            elif role in ("project", "other") and (dk := deploy_script_kind(
-                    rel if rel is not None else Path(spath).relative_to(p.root).as_posix())):
-                kind = dk
-            else:
-                return
-        if role == "other" and kind in ("js", "ts"):
-            return  # scripts, tests, tooling: not deployed code
+            return False
         if path is None:
             path = parent.joinpath(name) if parent is not None else Path(spath)
         f = SourceFile(path, p, kind, role, rel=rel)
         p.files[path] = f
         known[spath] = path
         p.targets.add(path)
+        return True
 
-    def _classify_and_add_paths(self, p: Project, path: Path) -> None:
+    def _classify_and_add_paths(self, p: Project, path: Path) -> bool:
         """:meth:`_classify_and_add` for relative paths (a project made by hand with a relative root)."""
         kind = file_kind(path.name)
         in_fn = any(d == path.parent or d in path.parents for d in p.functions_dirs)
@@ -961,19 +964,14 @@ class Discovery:
             role = "project"
         else:
             role = "other"
+        kind = _checked_kind(kind, role, path.relative_to(p.root).as_posix())
         if kind is None:
-            if role == "asset":
-                kind = "asset"
-            elif role in ("project", "other") and (dk := deploy_script_kind(path.relative_to(p.root).as_posix())):
-                kind = dk
-            else:
-                return
-        if role == "other" and kind in ("js", "ts"):
-            return
+            return False
         f = SourceFile(path, p, kind, role)
         p.files[path] = f
         self._known(p)[os.fspath(path)] = path
         p.targets.add(path)
+        return True
 
     def _walk_project_tree(self, start: str, root: str | None) -> None:
         current = self._project_at(root) if root is not None else None
@@ -1049,7 +1047,7 @@ class Discovery:
         project containing it. None when that path is not something twilint checks (no project,
         an unknown kind of file, excluded by config)."""
         path = Path(os.path.abspath(path))
-        self.add_file(path, explicit=True)
+        self.add_file(path)
         root = find_enclosing_root(path)
         p = self.projects.get(root) if root is not None else None
         if p is None or path not in p.targets:
