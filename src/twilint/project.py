@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from twilint.config import Config, ConfigError, glob_match, load_toml, from_mapping
+from twilint.config import Config, ConfigError, load_toml, from_mapping
 from twilint.sources.text import DecodeError, LineIndex, TextInfo, decode
 
 TYPE_CHECKING = False  # (typing is not imported at run time; see twilint.model)

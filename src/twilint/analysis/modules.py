@@ -25,9 +25,8 @@ references of a package and are skipped.
 from __future__ import annotations
 
 import json
-import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -651,7 +650,7 @@ def esm_verdict(project, package: str, subpath: str = ".") -> EsmVerdict:
         where = f"node_modules/{package}/package.json"
         ver = f" {inst.version}" if inst.version else ""
         if res == "esm":
-            why = f"`type: \"module\"`" if inst.type == "module" else "an .mjs entry"
+            why = "`type: \"module\"`" if inst.type == "module" else "an .mjs entry"
             return EsmVerdict(True, "installed", f"the installed {real}{ver} is ESM-only ({where}: {why}, `require` resolves to `{target}`)", inst.version, entry, decl)
         if res == "no-require-condition":
             return EsmVerdict(True, "installed", f"the installed {real}{ver} has no `require` or `default` export condition ({where})", inst.version, entry, decl)

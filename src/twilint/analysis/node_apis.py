@@ -10,6 +10,7 @@ Module bindings are followed through ``const url = require('url')`` / ``require(
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -152,11 +153,9 @@ def _may_use(data: bytes, table) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _needles(table: tuple) -> "re.Pattern[bytes] | None":
+def _needles(table: tuple) -> re.Pattern[bytes] | None:
     """One expression for every name or module in ``table`` (None: an API names neither). A
     module is named by a string that ends with it (`'url'`, `"node:url"`)."""
-    import re
-
     words = set()
     for a in table:
         if a.kind in ("call", "new"):

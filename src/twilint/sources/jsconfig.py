@@ -211,7 +211,6 @@ class _Extractor:
         exports_alias_live = True  # `exports` still refers to the object module.exports holds
 
         def add_member(key_node: tree_sitter.Node, value_node: tree_sitter.Node, stmt) -> None:
-            nonlocal result
             member = Member(
                 _text(key_node), key_node.start_byte, key_node.end_byte, self.convert(value_node)
             )
