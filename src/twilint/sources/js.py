@@ -107,26 +107,17 @@ class JsTree:
         return bool(self.problems)
 
     def mentions(self, *needles: bytes) -> bool:
-        """Can the source name any of ``needles``? False only when none of them occurs in its
-        bytes and no ``\\x``/``\\u`` escape could spell one: a C-speed pre-filter for analyses
-        that look for a name."""
-        from twilint import model
+        """Can the source name any of ``needles``? (``twilint.model.may_name`` on its bytes: a
+        C-speed pre-filter for analyses that look for a name.)"""
+        from twilint.model import may_name
 
-        return not model.PREFILTERS or any(n in self.data for n in needles) or self._escaped()
+        return may_name(self.data, needles)
 
     def mentions_pattern(self, pattern) -> bool:
         """:meth:`mentions` for a bytes regular expression."""
         from twilint import model
 
-        return not model.PREFILTERS or pattern.search(self.data) is not None or self._escaped()
-
-    def _escaped(self) -> bool:
-        escaped = self.__dict__.get("_has_escapes")
-        if escaped is None:
-            from twilint.model import has_escapes
-
-            escaped = self.__dict__["_has_escapes"] = has_escapes(self.data)
-        return escaped
+        return not model.PREFILTERS or pattern.search(self.data) is not None or model.has_escapes(self.data)
 
 
 _TREES: "weakref.WeakValueDictionary[int, JsTree]" = weakref.WeakValueDictionary()
