@@ -66,17 +66,11 @@ def io_diagnostic(file: SourceFile) -> Diagnostic | None:
 def lint_file(file: SourceFile, rules: list[tuple[Rule, Severity]], facts) -> list[Diagnostic]:
     """Diagnostics of the file rules for one file (no project rules, no filtering)."""
     out: list[Diagnostic] = []
-    data = None
     for rule, sev in rules:
         if file.kind not in rule.file_kinds:
             continue
-        triggers = rule.triggers
-        if triggers is not None and model.PREFILTERS:
-            if data is None:
-                data = file.data
-                escaped = model.has_escapes(data)
-            if not escaped and not any(t in data for t in triggers):
-                continue
+        if rule.triggers is not None and not model.may_name(file.data, rule.triggers):
+            continue
         ctx = RuleContext(rule, sev, facts)
         if TIMING is not None:
             from time import perf_counter
