@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,27 @@ def run_in_process(paths, monkeypatch, tmp_path, enabled=True, jobs=1):
     result, _ = run([Path(p) for p in paths], Options())
     cache.configure(enabled=False)
     return sorted((Path(d.path).name, d.line, d.rule, d.message) for d in result.diagnostics), calls
+
+
+def record_checks(monkeypatch, log: Path) -> None:
+    """Make every process append "pid root" to ``log`` for each unit it checks (the worker
+    processes are forks: a list in this process would not see theirs)."""
+    real = engine.check_project_uncached
+
+    def recording(project, *a, **k):
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()} {project.root}\n")
+        return real(project, *a, **k)
+
+    monkeypatch.setattr(engine, "check_project_uncached", recording)
+
+
+def checks(log: Path) -> list[tuple[int, str]]:
+    if not log.exists():
+        return []
+    out = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    log.unlink()
+    return [(int(pid), root) for pid, root in out]
 
 
 def test_warm_run_reuses_results_and_matches_cold(tmp_path, monkeypatch):
@@ -97,18 +119,75 @@ def test_cli_cache_dir_no_cache_and_fix_mode(tmp_path):
     assert b"lowercase-header-access" not in r3.stdout
 
 
-def test_parallel_matches_serial(tmp_path, monkeypatch):
+def _four_projects(tmp_path: Path, size: int = 20) -> list[Path]:
     roots = []
     for i in range(4):
         files = {"package.json": '{"dependencies": {"@twilio/runtime-handler": "^2.0.1"}}',
                  ".twilioserverlessrc": '{ "runtime": "node18" }\n'}
-        for j in range(90):
+        for j in range(size):
             files[f"functions/f{j}.js"] = HANDLER if j % 3 == 0 else HANDLER.replace("Authorization", "authorization")
         roots.append(write_tree(tmp_path / f"p{i}", files))
+    return roots
+
+
+def test_parallel_matches_serial(tmp_path, monkeypatch):
+    roots = _four_projects(tmp_path, 90)
     serial, _ = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=1)
-    parallel, calls = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=2)
+    log = tmp_path / "checks.log"
+    record_checks(monkeypatch, log)
+    parallel, _ = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=2)
     assert parallel == serial and len(serial) > 100
-    assert calls == []  # every project was checked by a worker process
+    done = checks(log)
+    # two processes (this one and a fork) shared the units, each unit checked once: no project
+    # was checked again after the parallel phase
+    assert len({pid for pid, _ in done}) == 2 and os.getpid() in {pid for pid, _ in done}
+    assert len(done) == len(cache._units([(engine_project(Path(r)), None, None) for r in roots], 2))
+
+
+def test_units_dealt_out_without_the_queue_match_serial(tmp_path, monkeypatch):
+    """More units than the queue pipe takes: each process gets every other unit instead."""
+    roots = _four_projects(tmp_path)
+    serial, _ = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=1)
+    monkeypatch.setattr(cache, "QUEUE_MAX_UNITS", 1)
+    log = tmp_path / "checks.log"
+    record_checks(monkeypatch, log)
+    parallel, _ = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=2)
+    assert parallel == serial and serial
+    done = checks(log)
+    assert len(done) == 4 and [len([1 for p, _ in done if p == pid]) for pid in {p for p, _ in done}] == [2, 2]
+
+
+def test_a_worker_that_dies_loses_nothing(tmp_path, monkeypatch):
+    """A forked worker killed in the middle of a unit: the parent checks that unit's project
+    itself after the parallel phase, and the result is the serial one."""
+    roots = _four_projects(tmp_path)
+    serial, _ = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=1)
+    parent = os.getpid()
+    real = cache._work
+    taken = tmp_path / "taken"
+    from_queue = []
+
+    def dying(u):
+        if os.getpid() != parent:
+            taken.write_text(str(u))
+            os._exit(3)
+        if not from_queue:  # let the fork take a unit first
+            for _ in range(1000):
+                if taken.exists():
+                    break
+                time.sleep(0.01)
+        from_queue.append(u)
+        return real(u)
+
+    monkeypatch.setattr(cache, "_work", dying)
+    log = tmp_path / "checks.log"
+    record_checks(monkeypatch, log)
+    parallel, _ = run_in_process(roots, monkeypatch, tmp_path, enabled=False, jobs=2)
+    assert parallel == serial and serial
+    done = checks(log)
+    # the parent checked the three units left in the queue, then the lost one's project
+    assert len(from_queue) == 3 and int(taken.read_text()) not in from_queue
+    assert {pid for pid, _ in done} == {parent} and len(done) == 4 and len({r for _, r in done}) == 4
 
 
 def test_one_big_project_is_split_across_workers_and_matches_serial(tmp_path, monkeypatch):
@@ -125,28 +204,31 @@ def test_one_big_project_is_split_across_workers_and_matches_serial(tmp_path, mo
         files[f"functions/f{j:03}.js"] = HANDLER if j % 3 == 0 else HANDLER.replace("Authorization", "authorization")
     root = write_tree(tmp_path / "big", files)
 
+    log = tmp_path / "checks.log"
+
     def ordered(jobs, enabled=False):
         cache.configure(enabled=enabled, directory=tmp_path / "cache", jobs=jobs)
-        calls = []
         real = engine.check_project_uncached
-        monkeypatch.setattr(engine, "check_project_uncached", lambda *a: calls.append(a[0].root) or real(*a))
+        record_checks(monkeypatch, log)
         try:
             result, _ = run([root], Options(select=["ALL"]))
         finally:
             monkeypatch.setattr(engine, "check_project_uncached", real)
             cache.configure(enabled=False)
         rows = [(Path(d.path).name, d.line, d.column, d.rule, d.message) for d in result.diagnostics]
-        return rows, sorted((p.name, w) for p, w in result.skipped), calls
+        return rows, sorted((p.name, w) for p, w in result.skipped), checks(log)
 
     serial, serial_skipped, calls = ordered(1)
-    assert calls == [root]
+    assert calls == [(os.getpid(), str(root))]
     rules = {r[3] for r in serial}
     assert {"lowercase-header-access", "missing-runtime", "dev-dependency-in-function"} <= rules
     assert ("lib.min.js", "minified bundle") in serial_skipped
     units = cache._units([(engine_project(root), None, None)], 2)
     assert len(units) >= 3 and units[-1][2] and not any(u[2] for u in units[:-1])
     parallel, parallel_skipped, calls = ordered(2)
-    assert calls == []  # the parent checked nothing itself
+    # the units were shared by this process and a fork, each checked once: the project was not
+    # checked again after the parallel phase
+    assert len({pid for pid, _ in calls}) == 2 and len(calls) == len(units)
     assert parallel == serial and parallel_skipped == serial_skipped
     # the parent writes the joined result to the cache, and a warm run reads it back
     ordered(2, enabled=True)

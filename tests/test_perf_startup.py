@@ -414,9 +414,10 @@ CLICK_LINES = [
     ["check", "-", "--stdin-filename", "functions/x.js"],
     ["check", "--stdin-filename", "functions/x.js"],
     ["check", "--format", "gitlab", "--format", "text", "-j", "0012"],
+    ["check", "-j2", "-oout.txt", "-q", "."],
 ]
 FALLBACK_LINES = [
-    ["check", "--help"], ["check", "-h"], ["check", "--fix", "--diff"], ["check", "--bogus"],
+    ["check", "--help"], ["check", "-h"], ["check", "--fix", "--diff"], ["check", "--bogus"], ["check", "-j-1"], ["check", "-qj2"],
     ["check", "--format", "xml"], ["check", "--format"], ["check", "-j", "-1"], ["check", "-j", "x"],
     ["check", "-qj1"], ["check", "--fix=1"], ["check", "-"], ["check", "--stdin-filename", "x.js", "."],
     ["check", "-", "-", "--stdin-filename", "x.js"], ["check", "--cache-dir"], ["check", "--select", "-q"],

@@ -17,11 +17,11 @@ stat of every file they cover), keys are computed from the rules' manifest and
 Location: `--cache-dir`, else `$TWILINT_CACHE_DIR`, else `.twilint_cache` in the working folder
 (with a `.gitignore` of `*` inside, as ruff does). `--no-cache` turns it off.
 
-**Parallel.** Projects are checked in worker processes (fork) when a run has enough files to pay
-for it (``PARALLEL_MIN_FILES``); a big project is split into slices of its files plus one unit for
-its project rules, so a single project uses every core too. Workers send back diagnostics in the
-same compact form the cache stores, so the parent never parses or keeps a tree; the parts of a
-project are joined in the order a serial run produces.
+**Parallel.** Projects are checked in several processes (the parent and forks of it) when a run
+has enough files to pay for it (``PARALLEL_MIN_FILES``); a big project is split into slices of its
+files plus one unit for its project rules, so a single project uses every core too. Forked workers
+send back diagnostics in the same compact form the cache stores; the parts of a project are
+joined in the order a serial run produces (see :func:`_run_units`).
 """
 
 from __future__ import annotations
@@ -310,6 +310,21 @@ def put(key: str, diags: list[Diagnostic], skipped: list) -> None:
 
 _WORK: list = []  # (project, rules, facts) of each project a worker may check
 _UNITS: list = []  # (index into _WORK, target paths or None for all, run the project rules?, weight)
+QUEUE_MAX_UNITS = 4096  # units handed out through the queue pipe (4 bytes each: well under a pipe's buffer)
+
+
+def _real_rules(rules: list) -> list:
+    """``rules`` ((rule, severity), ...) as rule objects: a run that starts from the rules'
+    manifest hands the workers its entries, and each process imports the rule modules itself,
+    in parallel, instead of the parent importing them before forking."""
+    from twilint.model import Rule
+
+    if all(isinstance(r, Rule) for r, _ in rules):
+        return rules
+    from twilint.rules import all_rules
+
+    registry = all_rules()
+    return [(registry[r.name], s) for r, s in rules]
 
 
 def _work(u: int):
@@ -317,8 +332,11 @@ def _work(u: int):
 
     i, files, with_project_rules, _ = _UNITS[u]
     project, rules, facts = _WORK[i]
+    before = len(project.skipped)
     try:
-        before = len(project.skipped)
+        rules = _real_rules(rules)
+        if callable(facts):
+            facts = facts()
         diags = check_project_uncached(project, rules, facts, files, with_project_rules)
         data = {"d": dump(diags), "s": [[str(p), w] for p, w in project.skipped[before:]]}
         if SETTINGS.enabled and files is None:
@@ -327,8 +345,93 @@ def _work(u: int):
     except Exception as exc:  # the parent checks this project itself
         return u, None, f"{type(exc).__name__}: {exc}"
     finally:
-        if files is None:
-            _WORK[i] = None  # let this worker free the project's trees
+        # what checking added to skipped travels in the unit's data (joined by the parent)
+        del project.skipped[before:]
+
+
+def _next_unit(queue: int | None, share: list[int] | None) -> int | None:
+    """The next unit of this process, or None when there is none left: from its ``share`` when
+    the units were dealt out, else from the ``queue`` pipe. Every index was written there (4
+    bytes each) before any process started reading, so each read takes one whole index."""
+    if share is not None:
+        return share.pop(0) if share else None
+    got = os.read(queue, 4)
+    return int.from_bytes(got, "little") if len(got) == 4 else None
+
+
+def _run_units(order: list[int], jobs: int) -> dict[int, dict | None]:
+    """Check the units ``order`` (biggest first) in this process and ``jobs - 1`` forked
+    children; {unit: data} for the units that came back.
+
+    The parent is one of the workers: it forks as soon as discovery is done (the children
+    inherit the projects, so nothing is sent to them), and each process takes the next unit
+    from a shared queue, a pipe holding every unit's index, so a long unit never holds up the
+    rest. No rule module needs to be imported before the fork: every process imports them as
+    it starts (the same time, in parallel). A child sends back its units' data (the cache's
+    compact form, marshalled) when the queue is empty, then exits without running anything else
+    (``os._exit``: no buffered output of the parent is flushed twice). A unit a child did not
+    send back is missing from the answer, and its project is checked by the parent later."""
+    import marshal
+
+    results: dict[int, dict | None] = {}
+    if len(order) > QUEUE_MAX_UNITS:  # (a pipe could not hold them all: deal them out in turn)
+        shares = [order[k::jobs] for k in range(jobs)]
+        queue = None
+    else:
+        shares = None
+        queue, w = os.pipe()
+        os.write(w, b"".join(u.to_bytes(4, "little") for u in order))
+        os.close(w)
+    children = []  # (pid, read end of its result pipe)
+    try:
+        for k in range(1, jobs):
+            r, w = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(r)
+                os.close(w)
+                break
+            if pid == 0:  # pragma: no cover  (the child; coverage does not follow a fork)
+                code = 1
+                try:
+                    os.close(r)
+                    mine = []
+                    share = shares[k] if shares is not None else None
+                    while (u := _next_unit(queue, share)) is not None:
+                        mine.append(_work(u))
+                    payload = memoryview(marshal.dumps([(u, d) for u, d, _ in mine]))
+                    while payload:
+                        payload = payload[os.write(w, payload):]
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(w)
+            children.append((pid, r))
+        share = shares[0] if shares is not None else None
+        while (u := _next_unit(queue, share)) is not None:
+            u, data, _ = _work(u)
+            results[u] = data
+    finally:
+        if queue is not None:
+            os.close(queue)
+        for pid, r in children:
+            chunks = []
+            try:
+                while True:
+                    chunk = os.read(r, 1 << 16)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            finally:
+                os.close(r)
+                os.waitpid(pid, 0)
+            try:
+                for u, data in marshal.loads(b"".join(chunks)):
+                    results[u] = data
+            except (EOFError, ValueError, TypeError):
+                pass  # the child died: its units are checked by the parent later
+    return results
 
 
 def _units(misses: list, jobs: int) -> list:
@@ -353,29 +456,19 @@ def _units(misses: list, jobs: int) -> list:
 
 
 def prefetch(items: list) -> dict:
-    """Check ``items`` ((project, rules, facts), ...) ahead of the run. Cache hits are loaded
-    here; the misses are checked in worker processes when that pays. Returns
-    {project root: list of Diagnostic} for the projects it could do."""
+    """Check ``items`` ((project, rules, facts), ...: projects the cache does not hold) ahead of
+    the run, in worker processes, when that pays. ``rules`` may be the manifest's entries and
+    ``facts`` a function returning the facts: both are loaded by the processes that check.
+    Returns {project root: list of Diagnostic} for the projects it could do."""
     global _WORK, _UNITS
     out: dict = {}
-    misses = []
-    for project, rules, facts in items:
-        if SETTINGS.enabled:
-            hit = get(project_key(project, rules, facts), project)
-            if hit is not None:
-                out[project.root] = hit
-                continue
-        misses.append((project, rules, facts))
+    misses = list(items)
     jobs = SETTINGS.jobs
     total = sum(len(p.targets) for p, _, _ in misses)
     units = _units(misses, jobs)
     if jobs < 2 or len(units) < 2 or total < PARALLEL_MIN_FILES:
         return out
-    import multiprocessing as mp
-
-    try:
-        ctx = mp.get_context("fork")
-    except ValueError:
+    if not hasattr(os, "fork"):
         return out
     parts: dict[int, dict[int, dict | None]] = {}  # project index -> unit -> worker data
     for u, unit in enumerate(units):
@@ -383,14 +476,12 @@ def prefetch(items: list) -> dict:
     order = sorted(range(len(units)), key=lambda u: -units[u][3])  # biggest first
     _WORK, _UNITS = misses, units
     try:
-        with ctx.Pool(min(jobs, len(units))) as pool:
-            for u, data, err in pool.imap_unordered(_work, order, chunksize=1):
-                if data is not None:
-                    parts[units[u][0]][u] = data
-    except OSError:
-        return out
+        done = _run_units(order, min(jobs, len(units)))
     finally:
         _WORK, _UNITS = [], []
+    for u, data in done.items():
+        if data is not None:
+            parts[units[u][0]][u] = data
     for i, got in parts.items():
         if any(d is None for d in got.values()):
             continue  # a unit failed: the parent checks the whole project itself
@@ -407,5 +498,5 @@ def prefetch(items: list) -> dict:
             project.skipped.extend(skipped)
             out[project.root] = diags
             if SETTINGS.enabled and len(got) > 1:
-                put(project_key(project, rules, facts), diags, project.skipped)
+                put(project_key(project, rules, facts() if callable(facts) else facts), diags, project.skipped)
     return out

@@ -123,7 +123,12 @@ def _fast_check_args(argv: list[str]) -> dict | None:
             if tok == "-" or not tok.startswith("-"):
                 paths.append(tok)
                 continue
-            name, eq, attached = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+            if tok.startswith("--"):
+                name, eq, attached = tok.partition("=")
+            elif tok[:2] in ("-j", "-o") and len(tok) > 2:
+                name, eq, attached = tok[:2], "=", tok[2:]  # `-j2`: a short option and its value
+            else:
+                name, eq, attached = tok, "", ""
             spec = _CHECK_OPTIONS.get(name)
             if spec is None:
                 return None  # help, an unknown option, clustered short options: click

@@ -34,10 +34,11 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     from twilint.project import discover
     from twilint.rules import all_rules, manifest_rules
 
-    # A run that may be served from the cache starts from the rules' manifest (no rule module
-    # imported); the rules themselves are loaded as soon as a project has to be checked.
+    # A check starts from the rules' manifest (no rule module imported): a run served from the
+    # cache needs no rule, and the worker processes of a parallel run import the rules
+    # themselves, in parallel. The rules are loaded as soon as a project is checked here.
     registry = None
-    if cache.SETTINGS.enabled and opts.mode == "check" and opts.stdin is None:
+    if opts.mode == "check" and opts.stdin is None:
         registry = manifest_rules()
     if registry is None:
         registry = all_rules()
@@ -76,11 +77,13 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
                     misses.append(p)
             todo = misses
         if todo:
-            registry = _real(registry)
-            # check the projects in worker processes first (twilint.cache.prefetch decides if it pays)
+            # check the projects in worker processes first (twilint.cache.prefetch decides if it
+            # pays); the processes that check a project load its rules and facts
+            from functools import partial
+
             from twilint.engine import prefetch
 
-            prefetch([(p, selection.rules_for(p, registry), _facts(p, opts)) for p in todo])
+            prefetch([(p, selection.rules_for(p, registry), partial(_facts, p, opts)) for p in todo])
     for project in disc.projects.values():
         result.projects.append(project)
         err = project.config_error
