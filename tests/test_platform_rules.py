@@ -522,3 +522,33 @@ def test_undefined_context_var_uses_every_selected_env_file(tmp_path):
     assert lint([root], select=["undefined-context-var"])[0].diagnostics == []
     (root / ".env.prod").unlink()  # missing from the checkout: say nothing
     assert lint([root], select=["undefined-context-var"])[0].diagnostics == []
+
+
+def test_runtime_handler_version_compares_as_semver_does():
+    """The plain-version shortcut of runtime-handler-version's comparison gives semver's answer
+    (and its ValueError) for every pair, and orders versions as semver.Version does."""
+    import functools
+
+    import semver
+
+    from twilint.rules import runtime_handler_version as rhv
+
+    versions = ["0.0.0", "1.2.3", "1.10.0", "1.9.9", "2.0.1", "2.0.10", "10.0.0", "1.2.3-beta.1", "1.2.3-beta.2",
+                "1.2.3-alpha", "1.2.3+build.5", "1.2.3-rc.1+b", "01.2.3", "v1.2.3", "1.2", " 1.2.3", "1.2.3 ",
+                "=1.2.3", "1.2.x", "", "１.2.3"]
+
+    def reference(a, b):
+        return semver.Version.parse(a).compare(semver.Version.parse(b))
+
+    for a in versions:
+        for b in versions:
+            try:
+                want = reference(a, b)
+            except ValueError:
+                with pytest.raises(ValueError):
+                    rhv._cmp(a, b)
+                continue
+            assert rhv._cmp(a, b) == want, (a, b)
+    valid = [v for v in versions if semver.Version.is_valid(v)]
+    assert len(valid) >= 10
+    assert sorted(valid, key=rhv._key) == sorted(valid, key=functools.cmp_to_key(reference))

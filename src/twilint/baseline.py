@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from twilint import __version__
 from twilint.engine import INTERNAL_ERROR, IO_ERROR
 from twilint.fingerprint import fingerprints, posix_relpath
+from twilint.records import field, record
 
 FORMAT_VERSION = 1
 NEVER_BASELINED = (IO_ERROR, INTERNAL_ERROR)
@@ -37,7 +37,7 @@ class BaselineError(Exception):
     pass
 
 
-@dataclass
+@record
 class Entry:
     fingerprint: str
     rule: str
@@ -46,7 +46,7 @@ class Entry:
     message: str = ""
 
 
-@dataclass
+@record
 class Baseline:
     path: Path
     entries: list[Entry] = field(default_factory=list)

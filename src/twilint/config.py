@@ -25,10 +25,10 @@ default-runtime = "node22"                   # what runtime fixes set
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from twilint.model import Severity
+from twilint.records import field, record
 
 KNOWN_KEYS = {"select", "ignore", "exclude", "severity", "per-file-ignores", "platform", "fail-on"}
 PLATFORM_KEYS = {
@@ -49,7 +49,7 @@ class ConfigError(Exception):
         self.message = message
 
 
-@dataclass
+@record
 class Config:
     path: Path | None = None
     select: list[str] | None = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from twilint import model
 from twilint.model import Diagnostic, Rule, RuleContext, Severity
 from twilint.project import Project, SourceFile
+from twilint.records import field, record
 
 IO_ERROR = "io-error"
 INTERNAL_ERROR = "internal-error"
@@ -18,7 +18,7 @@ import os as _os
 TIMING: dict[str, float] | None = {} if _os.environ.get("TWILINT_TIMING") else None
 
 
-@dataclass
+@record
 class Selection:
     """Which rules run: CLI ``--select``/``--ignore`` on top of each project's config."""
 

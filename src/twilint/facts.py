@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from twilint.records import field, record
 
 
 def catalogue_dir() -> Path:
@@ -28,7 +29,7 @@ def _load(name: str) -> dict:
         return tomllib.load(fh)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Runtime:
     id: str
     node: str
@@ -52,7 +53,7 @@ class Runtime:
         return "available"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HandlerVersion:
     version: str
     accepted: bool
@@ -62,7 +63,7 @@ class HandlerVersion:
     rejected: bool = False  # deploys pinning it failed (Error 20001)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limit:
     id: str
     value: int
@@ -72,7 +73,7 @@ class Limit:
     verified: bool = True
 
 
-@dataclass
+@record
 class Facts:
     runtimes: dict[str, Runtime]
     default_runtime: str

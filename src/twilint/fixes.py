@@ -12,16 +12,16 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from twilint.model import SAFE, Diagnostic, Edit
+from twilint.records import field, record
 from twilint.sources.text import encode
 
 MAX_PASSES = 10
 
 
-@dataclass
+@record
 class FixOutcome:
     file: object  # the original SourceFile
     new: object | None = None  # the fixed SourceFile, None when nothing (valid) changed
@@ -172,7 +172,7 @@ def _apply(current, chosen: list[Diagnostic]):
 # -- fixes that create a file -----------------------------------------------------------------
 
 
-@dataclass
+@record
 class Creation:
     """A new file to write, and the diagnostics whose fixes it applies."""
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+
+from twilint.records import record
 
 LOCK_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Locked:
     name: str  # the name code requires (the node_modules folder name)
     version: str  # the resolved version of the installed package

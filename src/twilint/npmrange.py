@@ -33,10 +33,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterable
-from typing import Union
-
-import semver
 
 __all__ = [
     "Comparator",
@@ -58,7 +56,17 @@ __all__ = [
     "valid_range",
 ]
 
-Version = semver.Version
+
+
+def __getattr__(name: str):
+    # ``Version`` is semver's, imported on first use: importing semver costs ~8 ms (it loads
+    # argparse and inspect), and checking versions and ranges never needs it
+    if name == "Version":
+        import semver
+
+        return semver.Version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: npm's ``MAX_LENGTH``: longest accepted version string (UTF-16 code units).
 MAX_LENGTH = 256
@@ -202,9 +210,11 @@ class _SV:
         self.version = v
 
     def to_version(self) -> Version:
+        import semver
+
         pre = ".".join(str(p) for p in self.prerelease) or None
         build = ".".join(self.build) or None
-        return Version(self.major, self.minor, self.patch, pre, build)
+        return semver.Version(self.major, self.minor, self.patch, pre, build)
 
     def __repr__(self) -> str:
         return f"_SV({self.version!r})"
@@ -240,7 +250,8 @@ def _to_sv(version: object) -> _SV | None:
         return version
     if isinstance(version, str):
         return _parse_sv(version) if version else None
-    if isinstance(version, Version):
+    semver = sys.modules.get("semver")  # (a semver.Version was made by someone who imported it)
+    if semver is not None and isinstance(version, semver.Version):
         return _parse_sv(str(version))
     return None
 
@@ -655,7 +666,7 @@ def satisfies(version: str | Version, range_spec: str | Range) -> bool:
     return r is not None and r.test(version)
 
 
-VersionLike = Union[str, Version]
+VersionLike = "str | Version"  # (for annotations, which are not evaluated)
 
 
 def max_satisfying(versions: Iterable[VersionLike], range_spec: str | Range) -> VersionLike | None:

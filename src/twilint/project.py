@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from twilint.config import Config, ConfigError, load_toml, from_mapping
+from twilint.records import field, record
 from twilint.sources.text import DecodeError, LineIndex, TextInfo, decode
 
 TYPE_CHECKING = False  # (typing is not imported at run time; see twilint.model)
@@ -471,7 +471,7 @@ class SourceFile:
         return longest > MINIFIED_LINE and len(data) / lines > 200
 
 
-@dataclass
+@record
 class Project:
     root: Path
     config: Config

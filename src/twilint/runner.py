@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from twilint.config import ConfigError, validate_rule_names
 from twilint.engine import INTERNAL_ERROR, IO_ERROR, Selection, check_project, facts_for, relint_file
 from twilint.model import Severity
+from twilint.records import field, record
 from twilint.report import RunResult
 
 
@@ -15,7 +15,7 @@ class UsageError(Exception):
     pass
 
 
-@dataclass
+@record
 class Options:
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)

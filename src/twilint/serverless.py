@@ -11,10 +11,10 @@ import functools
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from twilint.project import SERVERLESS_CONFIG_NAMES, Project, SourceFile
+from twilint.records import record
 from twilint.sources.values import Value
 
 RUNTIME_ID = re.compile(r"^node\d+$")
@@ -83,7 +83,7 @@ def string_inner_span(file: SourceFile, value: Value) -> tuple[int, int] | None:
 # -- runtimes ----------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class RuntimeSetting:
     file: SourceFile
     start: int  # the runtime text as written (no quotes)
@@ -239,7 +239,7 @@ def _python_runtimes(data: bytes) -> tuple[tuple[int, int, str, str], ...]:
 # -- env files ---------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class EnvRef:
     rel: str  # as written (normalised POSIX, relative to the project root)
     path: Path

@@ -11,13 +11,14 @@ With no names, a directive covers every rule. Text after ``--`` is a free-form r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from twilint.records import field, record
 
 _DIRECTIVE = re.compile(r"twilint-disable(-next-line|-line)?(?![\w-])(.*)", re.S)
 _LINE_COMMENT = re.compile(rb"(?:^|\s)(?:#|//)\s*(twilint-disable[^\r\n]*)")
 
 
-@dataclass
+@record
 class Suppressions:
     whole_file: set[str] = field(default_factory=set)  # "*" for every rule
     by_line: dict[int, set[str]] = field(default_factory=dict)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from dataclasses import dataclass, field
 
 from twilint.analysis.handler import FUNCTION_TYPES, Handler, twilio_handlers
 from twilint.analysis.paths import handler_paths, static_key
+from twilint.records import field, record
 from twilint.sources.js import node_text, string_value, unwrap_parens
 
 CHAIN_METHODS = {"then", "catch", "finally", "done"}
@@ -31,7 +31,7 @@ NOT_CODE = {"empty_statement", "function_declaration", "generator_function_decla
             "return_statement", "break_statement", "continue_statement", "comment", "throw_statement"}
 
 
-@dataclass
+@record
 class Finding:
     rule: str
     start: int
@@ -40,14 +40,14 @@ class Finding:
     fix: object = None  # twilint.model.Fix
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pending:
     name: str | None
     node: object
     desc: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class St:
     done: bool = False  # callback called or handed off on every path merged here
     called: tuple = ()  # direct callback calls that did not return, that may have run
@@ -1025,7 +1025,7 @@ class HandlerContract:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Names:
     clients: set = field(default_factory=set)
     http: set = field(default_factory=set)

@@ -14,16 +14,16 @@ sees the whole project.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from twilint.project import BUILD_DIRS, SKIP_DIRS
+from twilint.records import record
 
 FUNCTION_EXTS = (".js", ".ts")
 MAX_ENTRIES = 20000
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     key: str  # Function: 'sms/reply'; Asset: '/names.json'
     rel: str  # path relative to the project root (POSIX)

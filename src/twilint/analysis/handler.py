@@ -10,8 +10,8 @@ Parameters are identified by position: context, event, callback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from twilint.records import record
 from twilint.sources.js import node_text, string_value, unwrap_parens
 
 FUNCTION_TYPES = {
@@ -21,7 +21,7 @@ FUNCTION_TYPES = {
 MAX_WRAPPER_DEPTH = 6
 
 
-@dataclass
+@record
 class Handler:
     function: object  # the function node
     export: object  # the node that exports it

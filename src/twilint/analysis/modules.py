@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from twilint import npmrange
+from twilint.records import record
 from twilint.sources.js import string_value
 
 # Node's `require('module').builtinModules` (Node 20-24), without the `_`-prefixed internals
@@ -66,7 +66,7 @@ _PKG_NAME = re.compile(r"^(?:@[a-z0-9][\w.~-]*/)?[a-z0-9_~.-][\w.~-]*$", re.I)
 # -- specifiers -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Specifier:
     text: str
     category: str  # builtin | relative | absolute | package | url | invalid
@@ -125,7 +125,7 @@ def is_builtin_name(name: str) -> bool:
 # -- references in code ---------------------------------------------------------------------
 
 
-@dataclass
+@record
 class ModuleRef:
     file: object  # SourceFile
     node: object  # the call_expression / import_statement / export_statement
@@ -341,7 +341,7 @@ def loads_with_require(ref: ModuleRef) -> bool:
 # -- declarations ---------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Declaration:
     name: str  # the name code requires
     field: str  # dependencies | devDependencies | optionalDependencies | peerDependencies
@@ -387,7 +387,7 @@ def declaration(project, name: str) -> Declaration | None:
 # -- installed packages ---------------------------------------------------------------------
 
 
-@dataclass
+@record
 class InstalledPackage:
     name: str
     dir: Path
@@ -560,7 +560,7 @@ def installed(project, name: str) -> InstalledPackage | None:
 # -- the ESM-only table ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EsmEntry:
     name: str
     esm_major: int
@@ -581,10 +581,11 @@ class EsmEntry:
         return f"^{self.cjs_version}" if self.cjs_version else None
 
     def version_is_esm(self, version: str) -> bool | None:
-        v = npmrange.parse_version(version)
+        v = npmrange.valid(version)  # (what parse_version accepts, without making a semver.Version)
         if v is None:
             return None
-        return v.major >= self.esm_major and (self.cjs_again is None or v.major < self.cjs_again)
+        major = int(v.split(".", 1)[0])
+        return major >= self.esm_major and (self.cjs_again is None or major < self.cjs_again)
 
 
 @lru_cache(maxsize=None)
@@ -620,7 +621,7 @@ def range_admits_esm(spec: str, entry: EsmEntry) -> bool:
 # -- the verdict ----------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class EsmVerdict:
     esm: bool | None  # True: require() loads an ES module; None: unknown
     source: str  # installed | lockfile | declared | latest | none

@@ -11,15 +11,15 @@ Module bindings are followed through ``const url = require('url')`` / ``require(
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from twilint import model
 from twilint.analysis.modules import module_refs
+from twilint.records import record
 from twilint.sources.js import node_text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Api:
     id: str
     kind: str  # new | call | require | member
@@ -69,7 +69,7 @@ def api_table() -> tuple[Api, ...]:
     return tuple(out)
 
 
-@dataclass
+@record
 class Use:
     api: Api
     node: object

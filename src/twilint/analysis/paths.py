@@ -18,9 +18,9 @@ drops it). So every rule that tracks a handler's parameters shares the one walk
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
 from twilint.analysis.handler import FUNCTION_TYPES, _params
+from twilint.records import record
 from twilint.sources.js import node_text, string_value, tree_of, typed, unwrap_parens
 
 TS_WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}
@@ -28,7 +28,7 @@ TS_WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression", "
 SCOPE_NODES = frozenset(FUNCTION_TYPES | {"statement_block", "class_body", "for_statement", "catch_clause"})
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@record(slots=True, unsafe_hash=True)
 class Access:  # treated as immutable (views share them); not frozen only so that building one is cheap
     kind: object  # kind of the value whose property is read (its path in PathWalk.accesses)
     key: str | None  # the static property name, None when computed
@@ -101,7 +101,7 @@ def static_key(node) -> str | None:
 # -- views ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class PathView:
     """A walk seen through one rule's kinds: the accesses and references of the values it follows."""
 

@@ -7,9 +7,9 @@ on tree-sitter nodes, so comments and string contents never count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from twilint.analysis.paths import is_callee, static_key
+from twilint.records import field, record
 from twilint.sources.js import node_text, string_value, tree_of, typed, unwrap_parens
 
 FUNCTION_TYPES = {
@@ -178,7 +178,7 @@ def runtime_calls(file, method: str):
 # -- header and cookie calls ----------------------------------------------------------------
 
 
-@dataclass
+@record
 class HeaderSet:
     call: object  # the appendHeader / setHeaders call
     method: str  # "appendHeader" | "setHeaders"
@@ -188,7 +188,7 @@ class HeaderSet:
     receiver: object  # the chain root (usually the response identifier)
 
 
-@dataclass
+@record
 class CookieSet:
     call: object
     name: str | None
@@ -243,7 +243,7 @@ def cookie_sets(root) -> list[CookieSet]:
 # -- responses ------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class ResponseVar:
     name: str
     scope: object  # the function (or program) the variable lives in
@@ -367,7 +367,7 @@ def _collect_uses(rv: ResponseVar, callback_names: set[str]) -> None:
 # -- Runtime.getAssets() / Runtime.getFunctions() keys --------------------------------------
 
 
-@dataclass
+@record
 class KeyUse:
     call: object  # the Runtime.getX() call
     key: str | None  # the static key, None when computed

@@ -19,13 +19,14 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from twilint.records import field, record
 
 EXIT_OK, EXIT_NEEDS, EXIT_ERROR = 0, 1, 2
 
 
-@dataclass
+@record
 class Change:
     path: Path
     new: bytes | None  # UTF-8 contents; None deletes the file
@@ -40,7 +41,7 @@ class Change:
         return "create" if self.old is None else "edit"
 
 
-@dataclass
+@record
 class Plan:
     project: Path
     recipe: str

@@ -24,12 +24,12 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import click
 
 from twilint.migrate.base import Plan, display, execute
+from twilint.records import field, record
 
 MANIFEST_NAMES = ("classic-manifest.json", "classic-manifest.yaml", "classic-manifest.yml")
 ASSETS_FOLDER = "assets"  # where a manifest-less export keeps its Classic Assets
@@ -50,7 +50,7 @@ class Refused(Exception):
     """Input the recipe will not migrate; the message says where and why."""
 
 
-@dataclass
+@record
 class FunctionSpec:
     source: str  # POSIX path relative to SOURCE
     path: str  # the Function path, "/sms/reply"
@@ -62,7 +62,7 @@ class FunctionSpec:
         return f"functions{self.path}{'.protected' if self.protected else ''}.js"
 
 
-@dataclass
+@record
 class AssetSpec:
     source: str
     path: str  # the Asset path, "/names.json"
@@ -77,7 +77,7 @@ class AssetSpec:
         return f"assets{head}/{base}"
 
 
-@dataclass
+@record
 class Export:
     """A Classic export, read and validated."""
 
@@ -405,7 +405,7 @@ def _walk_nodes(node):
         stack.extend(reversed(n.children))
 
 
-@dataclass
+@record
 class CodeFacts:
     """What the copied code says: packages, private Asset keys, webhook shape, repoint spots."""
 
@@ -482,7 +482,7 @@ def analyse(project_root: Path) -> CodeFacts:
     return facts
 
 
-@dataclass
+@record
 class Built:
     files: dict[str, bytes]  # out rel -> contents
     descriptions: dict[str, str]

@@ -24,12 +24,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from twilint.migrate.base import Plan, display, execute
+from twilint.records import field, record
 
 LEGACY = ".twilio-functions"
 DEPLOY_KEYS = ("serviceSid", "latestBuild")
@@ -38,7 +38,7 @@ CREDENTIALS = {"accountSid", "authToken", "username", "password", "apiKey", "api
 ACCOUNT = re.compile(r"^AC[0-9a-fA-F]{32}$")
 
 
-@dataclass
+@record
 class Legacy:
     """What one `.twilio-functions` file says, sorted into what can move and what cannot."""
 

@@ -3,13 +3,13 @@ Code Quality JSON."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from twilint.model import SAFE, Diagnostic, Severity
+from twilint.records import field, record
 
 
-@dataclass
+@record
 class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fixed: list[Diagnostic] = field(default_factory=list)  # diagnostics whose fix was applied

@@ -6,10 +6,11 @@ Values are secrets: they are kept for size checks, never printed. ``EnvEntry.__r
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+
+from twilint.records import field, record
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class EnvEntry:
     key: str
     value: str | None  # None for a bare `KEY` line
@@ -25,7 +26,7 @@ class EnvEntry:
         return f"EnvEntry(key={self.key!r}, line={self.line}, value=<{len(self.value or '')} chars>)"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class EnvProblem:
     line: int
     start: int
@@ -33,7 +34,7 @@ class EnvProblem:
     message: str
 
 
-@dataclass
+@record
 class EnvFile:
     entries: list[EnvEntry] = field(default_factory=list)
     problems: list[EnvProblem] = field(default_factory=list)

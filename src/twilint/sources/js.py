@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left
-from dataclasses import dataclass, field
+
+from twilint.records import field, record
 
 _LANGS: dict[str, object] = {}
 _PARSERS: dict[str, object] = {}
@@ -47,14 +48,14 @@ def parser(name: str):
     return p
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class SyntaxProblem:
     offset: int
     end: int
     message: str
 
 
-@dataclass
+@record
 class JsTree:
     """A parsed script: the tree, its comments and its syntax problems."""
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import bisect
 import codecs
-from dataclasses import dataclass, field
+
+from twilint.records import field, record
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -28,7 +29,7 @@ class DecodeError(Exception):
         self.offset = offset
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class TextInfo:
     """How a file was stored: restored on write."""
 
@@ -82,7 +83,7 @@ def encode(data: bytes, info: TextInfo) -> bytes:
     return info.bom + data.decode("utf-8").encode(info.encoding)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class LineIndex:
     """Maps UTF-8 byte offsets to 1-based line and 1-based character columns."""
 

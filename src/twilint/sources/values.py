@@ -8,7 +8,8 @@ splice the original bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from twilint.records import field, record
+
 
 TYPE_CHECKING = False  # (typing is not imported at run time; see twilint.model)
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,7 +25,7 @@ NULL = "null"
 UNKNOWN = "unknown"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Member:
     """One ``key: value`` pair of an object."""
 
@@ -34,7 +35,7 @@ class Member:
     value: "Value"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Value:
     kind: str
     start: int
