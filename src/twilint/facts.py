@@ -8,7 +8,9 @@ twilint config.
 from __future__ import annotations
 
 import functools
-import tomllib
+import json
+import os
+import sys
 from pathlib import Path
 
 from twilint.records import field, record
@@ -22,11 +24,69 @@ def catalogue_dir() -> Path:
     return here.parent.parent / "rules"
 
 
-@functools.lru_cache(maxsize=None)
 def _load(name: str) -> dict:
-    path = catalogue_dir() / "platform" / name
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    """The parsed ``rules/platform/<name>`` file of the catalogue."""
+    return _platform_tables()[name]
+
+
+@functools.lru_cache(maxsize=1)
+def _platform_tables() -> dict[str, dict]:
+    """Every ``rules/platform/*.toml`` file, parsed: {file name: table}.
+
+    Importing tomllib and parsing the catalogue costs 8-12 ms, in every process of every run, so
+    the parsed tables are kept as JSON next to the catalogue, in ``__pycache__`` as Python keeps
+    bytecode (and not written when Python does not write bytecode either). The file's name holds
+    a hash of the TOML files' names and bytes: it is read only while it is the parse of exactly
+    these files; any edit makes a new one (the old one is removed). Nothing else is trusted:
+    a cache that cannot be read or written means the TOML is parsed.
+    """
+    try:  # (what hashlib uses for blake2b, without loading OpenSSL)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover
+        from hashlib import blake2b
+
+    folder = os.path.join(catalogue_dir(), "platform")
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".toml"))
+    sources = {}
+    h = blake2b(digest_size=16)
+    for n in names:
+        with open(os.path.join(folder, n), "rb") as fh:
+            data = sources[n] = fh.read()
+        h.update(b"%s\0%d\0" % (n.encode(), len(data)))
+        h.update(data)
+    cached = os.path.join(folder, "__pycache__", f"catalogue.{h.hexdigest()}.json")
+    try:
+        with open(cached, "rb") as fh:
+            tables = json.loads(fh.read())
+        if isinstance(tables, dict) and sorted(tables) == names:
+            return tables
+    except (OSError, ValueError):
+        pass
+    import tomllib
+
+    tables = {n: tomllib.loads(data.decode("utf-8")) for n, data in sources.items()}
+    if not sys.dont_write_bytecode:
+        _write_compiled(cached, tables)
+    return tables
+
+
+def _write_compiled(path: str, tables: dict) -> None:
+    """Best effort: an installed package may not be writable."""
+    folder = os.path.dirname(path)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(tables, fh)
+        os.replace(tmp, path)
+        for n in os.listdir(folder):
+            if n.startswith("catalogue.") and n.endswith(".json") and os.path.join(folder, n) != path:
+                os.remove(os.path.join(folder, n))
+    except OSError:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
 
 
 @record(frozen=True)

@@ -64,7 +64,7 @@ Service's NPM dependencies" [002:17151]; deploy to a separate environment and te
 
 from __future__ import annotations
 
-import datetime
+import time
 
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
 
@@ -72,7 +72,7 @@ NAME = "deprecated-runtime"
 
 
 def today() -> str:
-    return datetime.date.today().isoformat()
+    return time.strftime("%Y-%m-%d")  # (the local date, as date.today(); datetime costs 2 ms to import)
 
 
 class DeprecatedRuntime(Rule):

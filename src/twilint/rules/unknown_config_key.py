@@ -43,10 +43,16 @@ its quotes and everything else. The setting then takes effect, which changes wha
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
+
+
+def _close_matches(word, choices, n, cutoff):
+    import difflib  # (only for a misspelt key)
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
 
 NAME = "unknown-config-key"
 
@@ -82,7 +88,7 @@ class UnknownConfigKey(Rule):
                 continue
             for m in table.members:
                 if scope == "commands" and m.key not in data["commands"]:
-                    close = difflib.get_close_matches(m.key, data["commands"], n=1, cutoff=0.75)
+                    close = _close_matches(m.key, data["commands"], n=1, cutoff=0.75)
                     if close:
                         self._report(ctx, file, m, table, f"`commands.{m.key}` is not a command; did you mean `{close[0]}`?",
                                      close[0])
@@ -111,7 +117,7 @@ class UnknownConfigKey(Rule):
                 if key.lower() in lower:
                     target, certain = lower[key.lower()], True
                 else:
-                    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+                    close = _close_matches(key, sorted(known), n=1, cutoff=0.8)
                     target = close[0] if close else None
             hint = f"; use `{target}`" if certain else (f"; did you mean `{target}`?" if target else "")
             self._report(ctx, file, m, obj, f"`{key}` in {where} {why}{hint}", target if certain else None)

@@ -48,7 +48,9 @@ class EnvFile:
 
 
 def parse_env(data: bytes) -> EnvFile:
-    from dotenv.parser import parse_stream
+    from twilint.sources.submodules import submodule
+
+    parse_stream = submodule("dotenv", "parser").parse_stream
 
     text = data.decode("utf-8")
     out = EnvFile()

@@ -20,18 +20,14 @@ def language(name: str):
     if lang is None:
         import tree_sitter as ts
 
+        from twilint.sources.submodules import submodule
+
         if name == "javascript":
-            import tree_sitter_javascript as mod
-
-            lang = ts.Language(mod.language())
+            lang = ts.Language(submodule("tree_sitter_javascript", "_binding").language())
         elif name == "typescript":
-            import tree_sitter_typescript as mod
-
-            lang = ts.Language(mod.language_typescript())
+            lang = ts.Language(submodule("tree_sitter_typescript", "_binding").language_typescript())
         elif name == "tsx":
-            import tree_sitter_typescript as mod
-
-            lang = ts.Language(mod.language_tsx())
+            lang = ts.Language(submodule("tree_sitter_typescript", "_binding").language_tsx())
         else:  # pragma: no cover - programming error
             raise ValueError(name)
         _LANGS[name] = lang

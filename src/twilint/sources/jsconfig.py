@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 
 import tree_sitter
-import tree_sitter_javascript
 
 from .values import (
     ARRAY,
@@ -74,13 +73,9 @@ _SIMPLE_ESCAPES = {
 def _parser(typescript: bool) -> tree_sitter.Parser:
     parser = _PARSERS.get(typescript)
     if parser is None:
-        if typescript:
-            import tree_sitter_typescript
+        from twilint.sources.js import language
 
-            language = tree_sitter.Language(tree_sitter_typescript.language_typescript())
-        else:
-            language = tree_sitter.Language(tree_sitter_javascript.language())
-        parser = _PARSERS[typescript] = tree_sitter.Parser(language)
+        parser = _PARSERS[typescript] = tree_sitter.Parser(language("typescript" if typescript else "javascript"))
     return parser
 
 

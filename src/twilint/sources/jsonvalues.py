@@ -20,9 +20,10 @@ def _parser():
     global _PARSER
     if _PARSER is None:
         import tree_sitter as ts
-        import tree_sitter_json as tsjson
 
-        _PARSER = ts.Parser(ts.Language(tsjson.language()))
+        from twilint.sources.submodules import submodule
+
+        _PARSER = ts.Parser(ts.Language(submodule("tree_sitter_json", "_binding").language()))
     return _PARSER
 
 
