@@ -322,6 +322,36 @@ def test_node_index_is_in_walk_order():
     assert checked > 50
 
 
+def test_spelled_finds_what_filtering_every_identifier_finds():
+    """JsTree.spelled (a byte search, then the node there) gives the identifiers and shorthand
+    properties of a name that filtering the index of every identifier by text gives, inside the
+    whole file and inside each function, escapes and names inside longer words included."""
+    from twilint.sources.js import spelled
+
+    types = ("identifier", "shorthand_property_identifier")
+    extra = parse_script(
+        "const res = 1, response = res; const { res: r2, resp } = x; o.res = `${res}`; // res\n"
+        "function f(res) { return { res, b: 'res' }; } let \\u0072es = 2; var café = res + café;\n".encode(),
+        "javascript")
+    trees = [extra] + [parse_script(p.read_bytes(), SCRIPT_EXTENSIONS[p.suffix.lower()]) for p in _script_files(FIXTURES)]
+    compared = 0
+    for js in trees:
+        names = {n.text.decode() for t in types for n in js.nodes(t)}
+        scopes = [None] + js.nodes("function_declaration")[:3] + js.nodes("arrow_function")[:3]
+        for name in sorted(names)[:40]:
+            for scope in scopes:
+                want = sorted((n for t in types for n in js.nodes(t, scope) if n.text == name.encode()),
+                              key=lambda n: n.start_byte)
+                got = js.spelled(name, types, scope)
+                assert [n.id for n in got] == [n.id for n in want], (name, scope)
+                compared += len(want)
+            assert [n.id for n in spelled(js.root, name, types)] == [n.id for n in js.spelled(name, types)]
+    assert compared > 1000
+    # not the pattern key `res:`, `o.res`, the comment, the string or the escaped `\\u0072es`
+    assert [n.start_byte for n in extra.spelled("res", types)] == [6, 26, 71, 96, 112, 161]
+    assert [n.text for n in extra.spelled("café", ("identifier",))] == ["café".encode()] * 2
+
+
 def test_returns_in_try_skip_nested_functions_and_trys(tmp_path):
     from twilint.analysis.contract import contract_findings
 

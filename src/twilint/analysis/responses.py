@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from twilint.analysis.paths import is_callee, static_key
 from twilint.records import field, record
-from twilint.sources.js import node_text, string_value, tree_of, typed, unwrap_parens
+from twilint.sources.js import node_text, spelled, string_value, tree_of, typed, unwrap_parens
 
 FUNCTION_TYPES = {
     "function_expression", "function", "arrow_function", "function_declaration",
@@ -291,9 +291,7 @@ def _uses_unshadowed(scope, name: str):
     except inside nested functions with a parameter called ``name`` (read from the node index)."""
     from twilint.analysis.handler import _params
 
-    found = [n for t in ("identifier", "shorthand_property_identifier") for n in typed(scope, t)
-             if node_text(n) == name]
-    found.sort(key=lambda n: n.start_byte)
+    found = spelled(scope, name, ("identifier", "shorthand_property_identifier"))
     shadows: dict[int, bool] = {}
     for n in found:
         p = n.parent
@@ -387,8 +385,8 @@ def _scope_of(node, root):
 
 
 def _identifier_uses(scope, name: str, decl_name_node):
-    for n in typed(scope, "identifier"):
-        if node_text(n) == name and n.id != decl_name_node.id:
+    for n in spelled(scope, name, ("identifier",)):
+        if n.id != decl_name_node.id:
             yield n
 
 

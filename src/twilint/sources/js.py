@@ -99,6 +99,27 @@ class JsTree:
             s = cache[node_type] = [n.start_byte for n in self.by_type[node_type]]
         return s
 
+    def spelled(self, name: str, node_types, within=None) -> list:
+        """Nodes of ``node_types`` (leaves such as identifiers) whose source text is exactly
+        ``name``, inside ``within`` if given, in document order. Found by searching the bytes
+        for ``name`` and asking the tree what is there: no pass over every identifier."""
+        needle = name.encode("utf-8", "surrogatepass")
+        if not needle:
+            return []
+        data = self.data
+        lo, hi = (within.start_byte, within.end_byte) if within is not None else (0, len(data))
+        root = self.tree.root_node
+        size = len(needle)
+        out = []
+        i = data.find(needle, lo, hi)
+        while i != -1:
+            node = root.descendant_for_byte_range(i, i + size)
+            if node is not None and node.type in node_types and node.is_named \
+                    and node.start_byte == i and node.end_byte == i + size:
+                out.append(node)
+            i = data.find(needle, i + 1, hi)
+        return out
+
     @property
     def has_error(self) -> bool:
         return bool(self.problems)
@@ -151,6 +172,16 @@ def typed(node, node_type: str) -> list:
     if node.parent is not None and node.type == node_type and all(n.id != node.id for n in found[:1]):
         found.insert(0, node)
     return found
+
+
+def spelled(node, name: str, node_types) -> list:
+    """Nodes of ``node_types`` (identifiers and such leaves) inside ``node`` whose source text
+    is exactly ``name``, in document order (:meth:`JsTree.spelled`)."""
+    js = tree_of(node)
+    if js is None:
+        needle = name.encode("utf-8", "surrogatepass")
+        return sorted((n for t in node_types for n in typed(node, t) if n.text == needle), key=lambda n: n.start_byte)
+    return js.spelled(name, node_types, node if node.parent is not None else None)
 
 
 def parse_script(data: bytes, lang: str) -> JsTree:
