@@ -241,3 +241,74 @@ def engine_project(root: Path):
     from twilint.project import discover
 
     return next(iter(discover([root]).projects.values()))
+
+
+# -- remembered file digests (file-state.json) ---------------------------------------------------
+
+
+def _read_counter(monkeypatch) -> list[str]:
+    from twilint.project import SourceFile
+
+    reads = []
+    real = SourceFile._read
+
+    def counting(self):
+        if not self.is_read:
+            reads.append(self.path.name)
+        return real(self)
+
+    monkeypatch.setattr(SourceFile, "_read", counting)
+    return reads
+
+
+def test_warm_run_reads_no_file_whose_digest_it_remembers(tmp_path, monkeypatch):
+    root = project(tmp_path / "p")
+    for i in range(5):
+        (root / "functions" / f"quiet{i}.js").write_text("exports.handler = (c, e, cb) => cb(null, 'ok');\n")
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)  # (the files were written just now)
+    cold, _ = run_in_process([root], monkeypatch, tmp_path)
+    states = json.loads((tmp_path / "cache" / "file-state.json").read_text())["files"]
+    assert str(root / "functions" / "quiet0.js") in states
+    reads = _read_counter(monkeypatch)
+    warm, calls = run_in_process([root], monkeypatch, tmp_path)
+    assert calls == [] and warm == cold
+    # only what discovery reads (package.json) and the files with findings (code frames)
+    assert not any(name.startswith("quiet") for name in reads), reads
+    assert "package.json" in reads
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path, monkeypatch):
+    """A same-size edit with the modification time put back: the ctime changed, so the
+    remembered digest is not used."""
+    root = project(tmp_path / "p")
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    before, _ = run_in_process([root], monkeypatch, tmp_path)
+    assert sum(1 for n, *_ in before if n == "a.js") == 1
+    a = root / "functions" / "a.js"
+    st = a.stat()
+    a.write_text(HANDLER.replace("Authorization", "authorization"))  # same size, no finding now
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (a.stat().st_size, a.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    after, calls = run_in_process([root], monkeypatch, tmp_path)
+    assert calls == [root]
+    assert not any(n == "a.js" for n, *_ in after)
+
+
+def test_files_written_just_now_are_not_remembered_and_a_bad_state_file_is_ignored(tmp_path, monkeypatch):
+    root = project(tmp_path / "p")
+    cold, _ = run_in_process([root], monkeypatch, tmp_path)  # (RACY_SECONDS as shipped)
+    state = tmp_path / "cache" / "file-state.json"
+    assert not state.exists() or str(root / "functions" / "a.js") not in json.loads(state.read_text())["files"]
+    state.write_text("{not json")
+    warm, calls = run_in_process([root], monkeypatch, tmp_path)
+    assert calls == [] and warm == cold
+    # a remembered digest that is wrong for the file's current stat is not used
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    run_in_process([root], monkeypatch, tmp_path)
+    data = json.loads(state.read_text())
+    entry = data["files"][str(root / "functions" / "a.js")]
+    entry[0] += 1  # another size
+    entry[5] = "R" + "0" * 32
+    state.write_text(json.dumps(data))
+    again, calls = run_in_process([root], monkeypatch, tmp_path)
+    assert calls == [] and again == cold

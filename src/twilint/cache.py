@@ -9,10 +9,11 @@ plus npm's `node_modules/.package-lock.json` (what is installed). Contents, neve
 the cache survives fresh CI checkouts; any change to a file of the project, `package.json`
 included, re-checks that project. Used only by `twilint check` without fixes.
 
-A warm run must cost little more than reading the project files: the code fingerprint and the
+A warm run must cost little more than looking at the project files: the code fingerprint and the
 catalogue defaults are remembered in the cache folder (``code-state.json``, checked against the
-stat of every file they cover), keys are computed from the rules' manifest and
-:class:`KeyFacts` (no rule module, no catalogue parse), and a project's key once a run.
+stat of every file they cover), so are the digests of the project files (``file-state.json``,
+see :func:`file_digest`), keys are computed from the rules' manifest and :class:`KeyFacts` (no
+rule module, no catalogue parse), and a project's key once a run.
 
 Location: `--cache-dir`, else `$TWILINT_CACHE_DIR`, else `.twilint_cache` in the working folder
 (with a `.gitignore` of `*` inside, as ruff does). `--no-cache` turns it off.
@@ -39,7 +40,7 @@ try:  # (what hashlib uses for blake2b, without loading OpenSSL: 2 ms of a warm 
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 PARALLEL_MIN_FILES = 50  # below this, forking workers costs more than it saves (measured: 80 files in 20 projects, 0.30 s -> 0.27 s)
 SHARD_MIN_FILES = 64  # a project with this many target files is split into slices across workers
 
@@ -54,6 +55,8 @@ SETTINGS = Settings()
 
 
 def configure(enabled: bool, directory: Path | None = None, jobs: int | None = None) -> None:
+    global _STATES, _STATES_CHANGED
+    _STATES, _STATES_CHANGED = None, False  # (the remembered file digests of this directory)
     SETTINGS.enabled = enabled
     SETTINGS.directory = directory or Path(os.environ.get("TWILINT_CACHE_DIR") or ".twilint_cache")
     SETTINGS.jobs = max(1, jobs if jobs else (os.cpu_count() or 1))
@@ -262,21 +265,125 @@ def project_key(project, rules, facts) -> str | None:
     targets = project.targets
     update = h.update
     for name, path, f in sorted((os.fspath(p), p, f) for p, f in project.files.items()):
-        tag, content = f.content_key()
-        update(f"\0{name}\0{f.rel}\0{f.kind}\0{f.role}\0{path in targets}\0{tag.decode()}{len(content)}\0".encode())
-        update(content)
-    try:
-        with open(os.path.join(root, "node_modules", ".package-lock.json"), "rb") as fh:
-            installed = fh.read()
-        update(b"I%d\0" % len(installed))
-        update(installed)
-    except OSError:
-        update(b"-")
+        update(f"\0{name}\0{f.rel}\0{f.kind}\0{f.role}\0{path in targets}\0{file_digest(f)}\0".encode())
+    update(_installed_digest(os.path.join(root, "node_modules", ".package-lock.json")).encode())
     for name, why in project.skipped:
         update(f"\0{name}:{why}".encode())
     key = h.hexdigest()
     project.__dict__["_cache_key"] = (sig, key)
     return key
+
+
+# -- file digests -----------------------------------------------------------------------------
+
+# A key covers the contents of every file of a project, so a warm run would read and hash every
+# file. Instead the digest of each file is remembered with its (size, mtime, ctime, inode,
+# device) in the cache folder (``file-state.json``), and reused while a file's stat is the one
+# recorded: what git's index does. The key is still a hash of contents; the stat only says the
+# remembered digest is still the digest of these bytes. Any write to a file changes its ctime,
+# which nothing can set back, and a file written in the last RACY_SECONDS is never remembered
+# (git's "racy" rule: a write in the same clock tick as the read could leave the stat as it was).
+RACY_SECONDS = 2.0
+_STATES: dict | None = None  # str(path) -> [size, mtime_ns, ctime_ns, inode, device, digest]
+_STATES_CHANGED = False
+_MAX_STATES = 200_000
+
+
+def _states() -> dict:
+    global _STATES
+    if _STATES is None:
+        _STATES = {}
+        if SETTINGS.directory is not None:
+            try:
+                with open(os.path.join(os.fspath(SETTINGS.directory), "file-state.json"), "rb") as fh:
+                    got = json.loads(fh.read())
+                if isinstance(got, dict) and got.get("v") == CACHE_VERSION and isinstance(got.get("files"), dict):
+                    _STATES = got["files"]
+            except (OSError, ValueError):
+                pass
+    return _STATES
+
+
+def _stat_of(st) -> list:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def _digest(content: bytes) -> str:
+    return blake2b(content, digest_size=16).hexdigest()
+
+
+def _remember(path: str, st, digest: str) -> None:
+    """Record ``digest`` for the file at ``path`` as it was when ``st`` was taken (before its
+    bytes were read), unless it was written too recently to be told apart from a later write."""
+    global _STATES_CHANGED
+    import time
+
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_SECONDS * 1e9:
+        return
+    states = _states()
+    if len(states) >= _MAX_STATES:
+        states.clear()
+    states[path] = _stat_of(st) + [digest]
+    _STATES_CHANGED = True
+
+
+def _recalled(path: str):
+    """(the remembered digest or None, the file's lstat or None)."""
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return None, None
+    import stat as stat_
+
+    if not stat_.S_ISREG(st.st_mode):
+        return None, None  # (links and the like: read as SourceFile reads them)
+    got = _states().get(path)
+    if got is not None and got[:5] == _stat_of(st) and isinstance(got[5], str):
+        return got[5], st
+    return None, st
+
+
+def file_digest(f) -> str:
+    """What a project's key takes of one of its files: a digest of its bytes as read ("R"), or
+    its read error ("E")."""
+    path = os.fspath(f.path)
+    st = None
+    if not f.is_read:
+        digest, st = _recalled(path)
+        if digest is not None:
+            return digest
+    tag, content = f.content_key()
+    digest = tag.decode() + _digest(content)
+    if st is not None and tag == b"R" and len(content) == st.st_size:
+        _remember(path, st, digest)
+    return digest
+
+
+def _installed_digest(path: str) -> str:
+    """npm's record of the installed packages (``node_modules/.package-lock.json``), as
+    :func:`file_digest` takes a file: what is installed is part of every key of the project."""
+    digest, st = _recalled(path)
+    if digest is not None:
+        return digest
+    try:
+        with open(path, "rb") as fh:
+            content = fh.read()
+    except OSError:
+        return "-"
+    digest = "I" + _digest(content)
+    if st is not None and len(content) == st.st_size:
+        _remember(path, st, digest)
+    return digest
+
+
+def save_file_states() -> None:
+    """Write the remembered digests back (best effort), when this run added any."""
+    global _STATES_CHANGED
+    if not _STATES_CHANGED or _STATES is None or SETTINGS.directory is None:
+        return
+    _STATES_CHANGED = False
+    _write_atomic(os.path.join(os.fspath(SETTINGS.directory), "file-state.json"),
+                  json.dumps({"v": CACHE_VERSION, "files": _STATES}, separators=(",", ":")))
 
 
 def _entry(key: str) -> str:

@@ -264,6 +264,11 @@ class SourceFile:
         except DecodeError as exc:
             self.decode_error = exc
 
+    @property
+    def is_read(self) -> bool:
+        """Were the file's bytes read already (or found unreadable, or given)?"""
+        return self._raw is not None or self._data is not None or bool(self.read_error)
+
     def content_key(self) -> tuple[bytes, bytes]:
         """What the file's results depend on, for the result cache: its bytes as read (decoding
         them is a function of these bytes), or why it cannot be read. Does not decode."""

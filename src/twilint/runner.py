@@ -213,6 +213,8 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
         result.changed_files.append(new.path)
         changed_projects.add(c.project.root)
 
+    if cache.SETTINGS.enabled:
+        cache.save_file_states()
     for project in result.projects:
         if project.root not in project_diags:
             continue
