@@ -99,6 +99,7 @@ _JS_WS_CHARS = (
     + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 _WSB = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_WSB_ASCII = r"\t\n\x0b\x0c\r "  # (its ASCII members: all an ASCII string can match)
 _WS = f"[{_WSB}]"
 _WS_RUN = re.compile(f"{_WS}+")
 
@@ -150,17 +151,41 @@ _LONE_CARET = r"(?:\^)"
 
 class _LazyPattern:
     """A regular expression compiled on first use: most runs (a pre-commit hook on one file)
-    never read a version range, and compiling these costs ~6 ms at import."""
+    never read a version range, and compiling these costs ~6 ms at import.
 
-    __slots__ = ("_src", "_re")
+    Most of that is the JavaScript whitespace class with its non-ASCII members, repeated in
+    every pattern. A string that is all ASCII can only match its ASCII members, so for such a
+    string (nearly every version and range) the pattern is compiled without the others, in
+    half the time, and matches exactly as the full one would."""
+
+    __slots__ = ("_src", "_re", "_ascii")
 
     def __init__(self, src: str):
-        self._src, self._re = src, None
+        self._src, self._re, self._ascii = src, None, None
 
-    def __getattr__(self, name: str):
+    def _full(self) -> re.Pattern[str]:
         if self._re is None:
             self._re = re.compile(self._src)
-        return getattr(self._re, name)
+        return self._re
+
+    def _for(self, text: str) -> re.Pattern[str]:
+        if not text.isascii():
+            return self._full()
+        if self._ascii is None:
+            self._ascii = re.compile(self._src.replace(_WSB, _WSB_ASCII))
+        return self._ascii
+
+    def match(self, text: str, *args):
+        return self._for(text).match(text, *args)
+
+    def search(self, text: str, *args):
+        return self._for(text).search(text, *args)
+
+    def sub(self, repl, text: str, count: int = 0):
+        return self._for(text).sub(repl, text, count)
+
+    def __getattr__(self, name: str):
+        return getattr(self._full(), name)
 
 
 def _bounded(src: str) -> re.Pattern[str]:
