@@ -497,7 +497,14 @@ class Project:
 
     # -- files -----------------------------------------------------------------------------
     def file(self, name: str) -> SourceFile | None:
-        return self.files.get(self.root / name)
+        """The project's file at ``name`` (relative to the root), if it has one."""
+        paths = self.__dict__.get("_named")
+        if paths is None:
+            paths = self.__dict__["_named"] = {}
+        path = paths.get(name)
+        if path is None:
+            path = paths[name] = self.root / name  # (a Path costs more than the look-up: made once)
+        return self.files.get(path)
 
     @property
     def package_json(self) -> SourceFile | None:
@@ -576,7 +583,15 @@ class Project:
         Twilio globals) plus a functions folder. A web app that only uses the `twilio` library is
         not one."""
         ev = self.twilio_evidence
-        return ev == "strong" or (ev == "weak" and any(d.is_dir() for d in self.functions_dirs))
+        if ev != "weak":
+            return ev == "strong"
+        # (asked for every file by many rules: whether a functions folder exists is looked up
+        # once for each list of them, not with a stat a call)
+        dirs = tuple(self.functions_dirs)
+        got = self.__dict__.get("_functions_dir_exists")
+        if got is None or got[0] != dirs:
+            got = self.__dict__["_functions_dir_exists"] = (dirs, any(d.is_dir() for d in dirs))
+        return got[1]
 
     def is_function_file(self, f: SourceFile) -> bool:
         return f.role == "function" and f.kind in ("js", "ts")
