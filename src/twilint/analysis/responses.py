@@ -57,8 +57,9 @@ def args_of(call) -> list:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-def method_call(node):
-    """``obj.name(args)`` -> (obj node, name, args); None for anything else."""
+def member_call(node):
+    """``obj.name(args)`` -> (obj node, name); None for anything else (:func:`method_call`
+    without listing the arguments, for loops over every call of a file)."""
     if node is None or node.type != "call_expression":
         return None
     fn = unwrap_parens(node.child_by_field_name("function"))
@@ -67,14 +68,20 @@ def method_call(node):
     name = static_key(fn.child_by_field_name("property"))
     if name is None:
         return None
-    return fn.child_by_field_name("object"), name, args_of(node)
+    return fn.child_by_field_name("object"), name
+
+
+def method_call(node):
+    """``obj.name(args)`` -> (obj node, name, args); None for anything else."""
+    mc = member_call(node)
+    return None if mc is None else (mc[0], mc[1], args_of(node))
 
 
 def chain_root(node):
     """The receiver at the bottom of a method chain: ``r.setBody(x).appendHeader(...)`` -> ``r``."""
     node = unwrap_parens(node)
     while node is not None:
-        mc = method_call(node)
+        mc = member_call(node)
         if mc is None:
             return node
         node = unwrap_parens(mc[0])
@@ -166,7 +173,7 @@ def runtime_calls(file, method: str):
     if by_method is None:  # every Runtime.<x>() call of the file, by method, found once
         by_method = cache["runtime_calls"] = {}
         for n in file.js.nodes("call_expression"):
-            mc = method_call(n)
+            mc = member_call(n)
             if mc is None:
                 continue
             obj = unwrap_parens(mc[0])
@@ -204,10 +211,11 @@ def header_sets(root) -> list[HeaderSet]:
     if js is not None and not js.mentions(b"appendHeader", b"setHeaders"):
         return out
     for n in typed(root, "call_expression"):
-        mc = method_call(n)
-        if mc is None:
+        mc = member_call(n)
+        if mc is None or mc[1] not in ("appendHeader", "setHeaders"):
             continue
-        obj, name, args = mc
+        obj, name = mc
+        args = args_of(n)
         if name == "appendHeader" and len(args) >= 2:
             k = args[0]
             out.append(HeaderSet(n, name, static_key(k) if k.type in ("string", "template_string") else None,
@@ -230,10 +238,12 @@ def cookie_sets(root) -> list[CookieSet]:
     if js is not None and not js.mentions(b"setCookie"):
         return out
     for n in typed(root, "call_expression"):
-        mc = method_call(n)
-        if mc is None or mc[1] != "setCookie" or not mc[2]:
+        mc = member_call(n)
+        if mc is None or mc[1] != "setCookie":
             continue
-        args = mc[2]
+        args = args_of(n)
+        if not args:
+            continue
         k = args[0]
         out.append(CookieSet(n, string_value(k), k, args[1] if len(args) > 1 else None,
                              args[2] if len(args) > 2 else None, chain_root(mc[0])))
