@@ -31,6 +31,7 @@ import functools
 import json
 import os
 from pathlib import Path
+from stat import S_ISREG
 
 from twilint import __version__
 from twilint.model import Diagnostic, Edit, Fix, NewFile, Severity
@@ -333,12 +334,11 @@ def _recalled(path: str):
         st = os.lstat(path)
     except (OSError, ValueError):
         return None, None
-    import stat as stat_
-
-    if not stat_.S_ISREG(st.st_mode):
+    if not S_ISREG(st.st_mode):
         return None, None  # (links and the like: read as SourceFile reads them)
     got = _states().get(path)
-    if got is not None and got[:5] == _stat_of(st) and isinstance(got[5], str):
+    if got is not None and len(got) == 6 and got[0] == st.st_size and got[1] == st.st_mtime_ns \
+            and got[2] == st.st_ctime_ns and got[3] == st.st_ino and got[4] == st.st_dev and isinstance(got[5], str):
         return got[5], st
     return None, st
 

@@ -657,9 +657,11 @@ def find_enclosing_root(path: Path) -> Path | None:
     return Path(root) if root is not None else None
 
 
-def load_project_config(root: Path, names: "frozenset[str] | None" = None) -> tuple[Config, ConfigError | None]:
+def load_project_config(root: Path, names: "frozenset[str] | None" = None,
+                        package_json: "SourceFile | None" = None) -> tuple[Config, ConfigError | None]:
     """``names``: the entries of ``root`` when already listed (a name that is not there needs no
-    look-up)."""
+    look-up); ``package_json``: the project's package.json, read already (or to be read) by
+    discovery, so that it is not read twice."""
     toml = root / "twilint.toml"
     if (names is None or "twilint.toml" in names) and toml.is_file():
         if not within(toml, root):
@@ -671,10 +673,13 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None) -> tu
     if names is not None and "package.json" not in names:
         return Config(), None
     pj = os.path.join(os.fspath(root), "package.json")
-    if os.path.isfile(pj) and within(pj, root):
+    if package_json is not None or (os.path.isfile(pj) and within(pj, root)):
         try:
-            with open(pj, "rb") as fh:
-                raw = fh.read()
+            if package_json is not None:  # (read as SourceFile reads: a regular file in the project)
+                raw = package_json.raw if package_json.ok or package_json.decode_error else b""
+            else:
+                with open(pj, "rb") as fh:
+                    raw = fh.read()
             if b'"twilint"' in raw:
                 import json
 
@@ -755,10 +760,11 @@ class Discovery:
             root = root if root is not None else Path(sroot)
             p = self.projects.get(root)
             if p is None:
-                cfg, err = load_project_config(root, self._names_of(sroot) if os.path.isabs(sroot) else None)
-                p = Project(root=root, config=cfg, config_error=err)
+                p = Project(root=root, config=Config())
                 self._paths[id(p)] = {}
-                self._setup(p)
+                self._setup(p)  # (reads no config of twilint's)
+                p.config, p.config_error = load_project_config(
+                    root, self._names_of(sroot) if os.path.isabs(sroot) else None, p.package_json)
                 self.projects[root] = p
             self._by_root[sroot] = p
         return p

@@ -3,10 +3,11 @@ at a fraction of the start-up cost.
 
 Building a dataclass costs ~0.35 ms (its generated methods are compiled one by one), and
 importing ``dataclasses`` pulls in ``inspect`` (5 ms): with ~60 of them, a third of twilint's
-start-up. :func:`record` makes the same class: an ``__init__`` taking the fields in order,
-``__eq__`` over the compared fields and ``__hash__`` as dataclasses sets it (None, or a hash of
-the compared fields when frozen or ``unsafe_hash``), the three compiled in one go, and
-``__repr__``, ``__match_args__``, frozen instances, ``__slots__`` and ``__post_init__``.
+start-up. :func:`record` makes the same class: an ``__init__`` taking the fields in order
+(compiled), ``__eq__`` over the compared fields and ``__hash__`` as dataclasses sets it (None,
+or a hash of the compared fields when frozen or ``unsafe_hash``; both compiled for such a
+hashable record, a dict key in hot loops), ``__repr__``, ``__match_args__``, frozen instances,
+``__slots__`` and ``__post_init__``.
 ``tests/test_records.py`` holds it to what ``dataclasses`` does for each of those options.
 
 Fields are the annotations of the class body (not ``ClassVar`` ones), in order; a class
@@ -91,18 +92,19 @@ def _build(cls, frozen: bool, slots: bool, unsafe_hash: bool):
     if "__post_init__" in body:
         lines.append("    self.__post_init__()")
     compared = tuple(f[0] for f in fields if f[4])
-    mine = "".join(f"self.{n}," for n in compared)
-    theirs = "".join(f"other.{n}," for n in compared)
-    source = (
-        f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(lines) or "    pass") + "\n"
-        # __eq__ and __hash__ compiled too, as dataclasses does: they are called in hot loops
-        "def __eq__(self, other):\n"
-        "    if other.__class__ is self.__class__:\n"
-        f"        return ({mine}) == ({theirs})\n"
-        "    return NotImplemented\n"
-        "def __hash__(self):\n"
-        f"    return hash(({mine}))\n"
-    )
+    source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(lines) or "    pass") + "\n"
+    hashable = frozen or unsafe_hash
+    if hashable:  # (a hashable record is a dict key in hot loops: __eq__ and __hash__ compiled too)
+        mine = "".join(f"self.{n}," for n in compared)
+        theirs = "".join(f"other.{n}," for n in compared)
+        source += (
+            "def __eq__(self, other):\n"
+            "    if other.__class__ is self.__class__:\n"
+            f"        return ({mine}) == ({theirs})\n"
+            "    return NotImplemented\n"
+            "def __hash__(self):\n"
+            f"    return hash(({mine}))\n"
+        )
     exec(source, namespace)
 
     # dataclasses' rule for __hash__ (eq=True): keep one the class defines, else None for a
@@ -135,8 +137,9 @@ def _build(cls, frozen: bool, slots: bool, unsafe_hash: bool):
     if "__repr__" not in body:
         cls.__repr__ = _repr_method(tuple(f[0] for f in fields if f[3]))
     if "__eq__" not in body:
-        namespace["__eq__"].__qualname__ = f"{cls.__qualname__}.__eq__"
-        cls.__eq__ = namespace["__eq__"]
+        eq = namespace["__eq__"] if hashable else _eq_method(compared)
+        eq.__qualname__ = f"{cls.__qualname__}.__eq__"
+        cls.__eq__ = eq
     if unsafe_hash or (frozen and not explicit_hash):
         namespace["__hash__"].__qualname__ = f"{cls.__qualname__}.__hash__"
         cls.__hash__ = namespace["__hash__"]
@@ -167,6 +170,15 @@ def _repr_method(shown: tuple[str, ...]):
         return f"{self.__class__.__qualname__}({inner})"
 
     return __repr__
+
+
+def _eq_method(compared: tuple[str, ...]):
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return tuple(getattr(self, n) for n in compared) == tuple(getattr(other, n) for n in compared)
+        return NotImplemented
+
+    return __eq__
 
 
 def _frozen_methods(cls, names: tuple[str, ...]):
