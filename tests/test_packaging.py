@@ -75,7 +75,7 @@ def test_wheel_holds_the_package_and_the_facts_data(wheel):
     assert "twilint/cli.py" in names and "twilint/rules/lowercase_header_access.py" in names
     assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "twilint = twilint.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "twilint = twilint.cli:console" in zipfile.ZipFile(wheel).read(entry).decode()
 
 
 def test_wheel_installs_into_a_fresh_venv_and_runs_outside_the_checkout(wheel, tmp_path):

@@ -574,3 +574,38 @@ def test_pre_commit_shape_imports_nothing_heavy(tmp_path):
     err = res.stderr.decode()
     assert b"lowercase-header-access" in res.stdout  # the rules did run
     assert err.rsplit("LOADED ", 1)[1].split() == [], err
+
+
+def test_console_exit_loses_no_output(tmp_path):
+    """A plain check leaves without tearing the interpreter down (os._exit): what it printed
+    (buffered, as off a terminal) or wrote is byte for byte what an ordinary exit gives, and the
+    exit code is the run's."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import twilint_exe
+
+    files = {f"functions/f{i:03}.js": HANDLER for i in range(150)}
+    root = _project(tmp_path / "p", files)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["NO_COLOR"] = "1"
+
+    def console(*args):
+        return subprocess.run([*twilint_exe(), *args], env=env, capture_output=True, timeout=120)
+
+    def ordinary(*args):  # main() and the usual exit, as `python -c` runs it
+        code = f"import sys\nsys.argv = ['twilint', *{list(args)!r}]\nfrom twilint.cli import main\nmain()\n"
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=120)
+
+    for args in (("check", "--no-cache", "--format", "json", str(root)), ("check", "--no-cache", str(root)),
+                 ("check", "--no-cache", "--exit-zero", "--statistics", str(root))):
+        got, want = console(*args), ordinary(*args)
+        assert (got.returncode, got.stdout, got.stderr) == (want.returncode, want.stdout, want.stderr), args
+        assert got.stdout.endswith(b"\n") and got.returncode == (0 if "--exit-zero" in args else 1)
+    assert len(json.loads(console("check", "--no-cache", "--format", "json", str(root)).stdout)["diagnostics"]) >= 150
+    report = tmp_path / "report.json"
+    written = console("check", "--no-cache", "--format", "json", "-o", str(report), str(root))
+    assert written.returncode == 1 and report.read_bytes() == ordinary("check", "--no-cache", "--format", "json", str(root)).stdout
+    missing = console("check", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and b"no such file" in missing.stdout + missing.stderr

@@ -1,3 +1,3 @@
-from twilint.cli import main
+from twilint.cli import console
 
-main()
+console()

@@ -45,8 +45,32 @@ def _echo_err(message: str) -> None:
 FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab"]
 
 
+def console() -> None:
+    """The console script (`twilint = twilint.cli:console`): :func:`main`, and for a plain
+    check, an exit that skips tearing the interpreter down. Freeing every module and object one
+    by one costs a cold run ~5 ms (2%) for nothing: output is flushed first, every file twilint
+    writes is closed by then, and twilint registers no exit handler. Anything else (a fix, other
+    commands, an error) exits the usual way."""
+    try:
+        code = main()
+    except SystemExit as exc:
+        code = exc.code
+    if _FAST_EXIT and (code is None or isinstance(code, int)):
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass  # (a closed pipe: the usual exit reports it as it always did)
+        else:
+            os._exit(code or 0)
+    sys.exit(code)
+
+
+_FAST_EXIT = False  # set by a plain `check` (no --fix, no --diff) run on the fast path
+
+
 def main(*args, **kwargs):
-    """The console script (`twilint = twilint.cli:main`)."""
+    """The command line (what :func:`console` runs)."""
     # A run makes many small objects (tree nodes, findings) and frees them with their project,
     # by reference counting: a collection of the young generation every 700 allocations is 2%
     # of a cold run for nothing (mypy sets the same thresholds, for the same reason).
@@ -184,8 +208,12 @@ def _fast_check_args(argv: list[str]) -> dict | None:
 def _run_fast(values: dict):
     """Run `check` as click's standalone mode would: an interrupt prints "Aborted!" and exits 1,
     a closed pipe exits 1 quietly."""
+    global _FAST_EXIT
     try:
         check(**values)
+    except SystemExit as exc:
+        _FAST_EXIT = not values["fix"] and not values["diff_mode"] and isinstance(exc.code, int)
+        raise
     except (EOFError, KeyboardInterrupt):
         import click
 
