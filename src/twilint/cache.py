@@ -264,12 +264,11 @@ def project_key(project, rules, facts) -> str | None:
     root = os.fspath(project.root)
     h.update(root.encode())
     targets = project.targets
-    update = h.update
-    for name, path, f in sorted((os.fspath(p), p, f) for p, f in project.files.items()):
-        update(f"\0{name}\0{f.rel}\0{f.kind}\0{f.role}\0{path in targets}\0{file_digest(f)}\0".encode())
-    update(_installed_digest(os.path.join(root, "node_modules", ".package-lock.json")).encode())
-    for name, why in project.skipped:
-        update(f"\0{name}:{why}".encode())
+    parts = [f"\0{name}\0{f.rel}\0{f.kind}\0{f.role}\0{path in targets}\0{file_digest(f)}\0"
+             for name, path, f in sorted((os.fspath(p), p, f) for p, f in project.files.items())]
+    parts.append(_installed_digest(os.path.join(root, "node_modules", ".package-lock.json")))
+    parts.extend(f"\0{name}:{why}" for name, why in project.skipped)
+    h.update("".join(parts).encode())
     key = h.hexdigest()
     project.__dict__["_cache_key"] = (sig, key)
     return key
@@ -329,9 +328,12 @@ def _remember(path: str, st, digest: str) -> None:
 
 
 def _recalled(path: str):
-    """(the remembered digest or None, the file's lstat or None)."""
+    """(the remembered digest or None, the file's lstat or None; "-" and None when there is no
+    such file)."""
     try:
         st = os.lstat(path)
+    except FileNotFoundError:
+        return "-", None
     except (OSError, ValueError):
         return None, None
     if not S_ISREG(st.st_mode):
@@ -350,7 +352,7 @@ def file_digest(f) -> str:
     st = None
     if not f.is_read:
         digest, st = _recalled(path)
-        if digest is not None:
+        if digest is not None and digest != "-":
             return digest
     tag, content = f.content_key()
     digest = tag.decode() + _digest(content)
