@@ -22,8 +22,9 @@ ALL = ["ALL"]
 
 
 def _fixture_roots() -> list[Path]:
-    # one run per fixture family: each is a folder of projects (nested projects are found)
-    return sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    # one run per fixture family: each is a folder of projects (nested projects are found); not
+    # a hidden folder such as the `.twilint_cache` a run inside fixtures/ leaves (git ignores it)
+    return sorted(p for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def _findings(paths, monkeypatch, triggers: bool):
