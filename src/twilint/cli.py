@@ -123,12 +123,12 @@ def _click_path(value: str) -> Path:
     """What ``click.Path(path_type=Path)`` makes of ``value``, or _UseClick where click would
     report an error (an existing path that cannot be read)."""
     try:
+        if os.access(value, os.R_OK):
+            return Path(value)  # (there and readable: one system call for the usual case)
         os.stat(value)
     except (OSError, ValueError):
         return Path(value)
-    if not os.access(value, os.R_OK):
-        raise _UseClick
-    return Path(value)
+    raise _UseClick  # (there but not readable)
 
 
 def _fast_check_args(argv: list[str]) -> dict | None:
