@@ -419,7 +419,7 @@ def put(key: str, diags: list[Diagnostic], skipped: list) -> None:
 
 _WORK: list = []  # (project, rules, facts) of each project a worker may check
 _UNITS: list = []  # (index into _WORK, target paths or None for all, run the project rules?, weight)
-QUEUE_MAX_UNITS = 4096  # units handed out through the queue pipe (4 bytes each: well under a pipe's buffer)
+QUEUE_MAX_UNITS = 1024  # units handed out through the queue pipe (4 bytes each: 4 KB, under any pipe's buffer)
 
 
 def _real_rules(rules: list) -> list:
@@ -489,7 +489,9 @@ def _run_units(order: list[int], jobs: int) -> dict[int, dict | None]:
     else:
         shares = None
         queue, w = os.pipe()
-        os.write(w, b"".join(u.to_bytes(4, "little") for u in order))
+        pending = memoryview(b"".join(u.to_bytes(4, "little") for u in order))
+        while pending:  # (fits the pipe's buffer: written before anyone reads)
+            pending = pending[os.write(w, pending):]
         os.close(w)
     children = []  # (pid, read end of its result pipe)
     try:
