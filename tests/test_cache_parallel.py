@@ -7,8 +7,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 from conftest import run_cli, write_tree
 from twilint import cache, engine
 

@@ -36,6 +36,10 @@ import re
 import sys
 from collections.abc import Iterable
 
+TYPE_CHECKING = False  # (semver is imported at run time only to make a Version: see __getattr__)
+if TYPE_CHECKING:  # pragma: no cover
+    from semver import Version
+
 __all__ = [
     "Comparator",
     "MAX_LENGTH",
