@@ -171,6 +171,7 @@ def test_unprotected_webhook_auth_words_in_non_ascii_or_escaped_code_still_count
 ])
 def test_deprecated_api_prefilter(code, may):
     from twilint.analysis.node_apis import _may_use, api_table
+    from twilint.sources.js import parse_script
 
     table = [a for a in api_table() if a.stage(22) is not None]
-    assert _may_use(code, table) is may
+    assert _may_use(parse_script(code, "javascript"), table) is may

@@ -339,8 +339,7 @@ def _recalled(path: str):
     if not S_ISREG(st.st_mode):
         return None, None  # (links and the like: read as SourceFile reads them)
     got = _states().get(path)
-    if got is not None and len(got) == 6 and got[0] == st.st_size and got[1] == st.st_mtime_ns \
-            and got[2] == st.st_ctime_ns and got[3] == st.st_ino and got[4] == st.st_dev and isinstance(got[5], str):
+    if got is not None and len(got) == 6 and got[:5] == _stat_of(st) and isinstance(got[5], str):
         return got[5], st
     return None, st
 
@@ -355,10 +354,9 @@ def file_digest(f) -> str:
         if digest is not None and digest != "-":
             return digest
     tag, content = f.content_key()
-    digest = tag.decode() + _digest(content)
-    if st is not None and tag == b"R" and len(content) == st.st_size:
-        _remember(path, st, digest)
-    return digest
+    if tag != b"R":
+        return tag.decode() + _digest(content)  # (a read error: nothing to remember)
+    return _digest_read(path, st, "R", content)
 
 
 def _installed_digest(path: str) -> str:
@@ -372,7 +370,13 @@ def _installed_digest(path: str) -> str:
             content = fh.read()
     except OSError:
         return "-"
-    digest = "I" + _digest(content)
+    return _digest_read(path, st, "I", content)
+
+
+def _digest_read(path: str, st, tag: str, content: bytes) -> str:
+    """The digest of ``content``, just read from ``path``, remembered with ``st`` (its stat
+    before the read) when it is the whole file that stat describes."""
+    digest = tag + _digest(content)
     if st is not None and len(content) == st.st_size:
         _remember(path, st, digest)
     return digest
@@ -422,37 +426,26 @@ _UNITS: list = []  # (index into _WORK, target paths or None for all, run the pr
 QUEUE_MAX_UNITS = 1024  # units handed out through the queue pipe (4 bytes each: 4 KB, under any pipe's buffer)
 
 
-def _real_rules(rules: list) -> list:
-    """``rules`` ((rule, severity), ...) as rule objects: a run that starts from the rules'
-    manifest hands the workers its entries, and each process imports the rule modules itself,
-    in parallel, instead of the parent importing them before forking."""
-    from twilint.model import Rule
-
-    if all(isinstance(r, Rule) for r, _ in rules):
-        return rules
-    from twilint.rules import all_rules
-
-    registry = all_rules()
-    return [(registry[r.name], s) for r, s in rules]
-
-
 def _work(u: int):
     from twilint.engine import check_project_uncached
+    from twilint.rules import real_rules
 
     i, files, with_project_rules, _ = _UNITS[u]
     project, rules, facts = _WORK[i]
     before = len(project.skipped)
     try:
-        rules = _real_rules(rules)
+        # a run that starts from the rules' manifest hands the workers its entries: each process
+        # imports the rule modules itself, in parallel, instead of the parent before forking
+        rules = real_rules(rules)
         if callable(facts):
             facts = facts()
         diags = check_project_uncached(project, rules, facts, files, with_project_rules)
         data = {"d": dump(diags), "s": [[str(p), w] for p, w in project.skipped[before:]]}
         if SETTINGS.enabled and files is None:
             put(project_key(project, rules, facts), diags, project.skipped)
-        return u, data, None
-    except Exception as exc:  # the parent checks this project itself
-        return u, None, f"{type(exc).__name__}: {exc}"
+        return u, data
+    except Exception:  # (None: the parent checks this project itself, and reports what goes wrong)
+        return u, None
     finally:
         # what checking added to skipped travels in the unit's data (joined by the parent)
         del project.skipped[before:]
@@ -511,7 +504,7 @@ def _run_units(order: list[int], jobs: int) -> dict[int, dict | None]:
                     share = shares[k] if shares is not None else None
                     while (u := _next_unit(queue, share)) is not None:
                         mine.append(_work(u))
-                    payload = memoryview(marshal.dumps([(u, d) for u, d, _ in mine]))
+                    payload = memoryview(marshal.dumps(mine))
                     while payload:
                         payload = payload[os.write(w, payload):]
                     code = 0
@@ -521,7 +514,7 @@ def _run_units(order: list[int], jobs: int) -> dict[int, dict | None]:
             children.append((pid, r))
         share = shares[0] if shares is not None else None
         while (u := _next_unit(queue, share)) is not None:
-            u, data, _ = _work(u)
+            u, data = _work(u)
             results[u] = data
     finally:
         if queue is not None:

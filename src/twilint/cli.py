@@ -55,7 +55,7 @@ def console() -> None:
         code = main()
     except SystemExit as exc:
         code = exc.code
-    if _FAST_EXIT and (code is None or isinstance(code, int)):
+    if _FAST_EXIT:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -66,7 +66,7 @@ def console() -> None:
     sys.exit(code)
 
 
-_FAST_EXIT = False  # set by a plain `check` (no --fix, no --diff) run on the fast path
+_FAST_EXIT = False  # set by a plain `check` (no --fix, no --diff) on the fast path that exits with a number
 
 
 def main(*args, **kwargs):
@@ -263,8 +263,6 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
     (or, with --diff, changes to make), 2 usage or config error, unreadable
     file, or internal error.
     """
-    import gc
-
     from twilint.runner import Options, UsageError, exit_code, run
 
     # What is loaded by now (modules, classes, functions) lives as long as the process: keep

@@ -34,6 +34,7 @@ def may_name(data: bytes, needles) -> bool:
     occurs in ``data``, and no escape could spell one."""
     return not PREFILTERS or any(n in data for n in needles) or has_escapes(data)
 
+
 class Severity(enum.IntEnum):
     INFO = 1
     WARNING = 2

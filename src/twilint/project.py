@@ -219,7 +219,7 @@ class SourceFile:
     # -- reading ---------------------------------------------------------------------------
     def _read(self) -> None:
         """Read the raw bytes (or set ``read_error``); decoding is left to :meth:`_load`."""
-        if self._raw is not None or self._data is not None or self.read_error:
+        if self.is_read:
             return
         path = os.fspath(self.path)
         try:
@@ -676,7 +676,7 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None,
     if package_json is not None or (os.path.isfile(pj) and within(pj, root)):
         try:
             if package_json is not None:  # (read as SourceFile reads: a regular file in the project)
-                raw = package_json.raw if package_json.ok or package_json.decode_error else b""
+                raw = package_json.raw  # (empty when it cannot be read)
             else:
                 with open(pj, "rb") as fh:
                     raw = fh.read()
@@ -694,13 +694,12 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None,
     return Config(), None
 
 
-
-
 _NO_PROJECT = "not in a Twilio Functions project (no package.json, Serverless Toolkit config or functions folder above it)"
 
 
 def _in_skipped_dir(part: str) -> str:
     return f"in a `{part}` folder, which twilint never checks"
+
 
 def _checked_kind(kind: str | None, role: str, rel: str) -> str | None:
     """The kind a discovered file is checked as (``kind``: from its name), or None when twilint
@@ -716,6 +715,7 @@ def _checked_kind(kind: str | None, role: str, rel: str) -> str | None:
     if role == "other" and kind in ("js", "ts"):
         return None
     return kind
+
 
 class Discovery:
     """Finds projects and their files under the given paths.
@@ -1050,7 +1050,7 @@ class Discovery:
                     name = e.name
                     if name in SKIP_DIRS:
                         continue
-                    if name in BUILD_DIRS and not self._is_configured_dir_str(proj, epath):
+                    if name in BUILD_DIRS and not self._is_configured_dir(proj, epath):
                         continue
                     stack.append((epath, proj))
                     continue
@@ -1086,19 +1086,18 @@ class Discovery:
             p.serverless_config_file = f
         return f
 
-    def _is_configured_dir(self, proj: Project | None, d: Path) -> bool:
+    def _is_configured_dir(self, proj: Project | None, d: "Path | str") -> bool:
+        """Is the folder ``d`` a configured functions or assets folder, or one of their
+        ancestors? (An absolute path is compared as a normalised string.)"""
         if proj is None or proj.bundled:
             return False
-        return any(x == d or d in x.parents for x in proj.functions_dirs + proj.assets_dirs)
-
-    def _is_configured_dir_str(self, proj: Project | None, d: str) -> bool:
-        if proj is None or proj.bundled:
-            return False
-        if not d.startswith("/"):
-            return self._is_configured_dir(proj, Path(d))
+        sd = os.fspath(d)
+        if not sd.startswith("/"):
+            d = Path(sd)
+            return any(x == d or d in x.parents for x in proj.functions_dirs + proj.assets_dirs)
         for x in proj.functions_dirs + proj.assets_dirs:
             sx = os.fspath(x)
-            if sx == d or _under(sx, d):
+            if sx == sd or _under(sx, sd):
                 return True
         return False
 

@@ -150,7 +150,6 @@ def _build(cls, frozen: bool, slots: bool, unsafe_hash: bool):
         if slots:
             cls.__getstate__, cls.__setstate__ = _state_methods(names)
     cls.__match_args__ = names
-    cls.__record_fields__ = names
     return cls
 
 

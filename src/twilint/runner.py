@@ -32,7 +32,7 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
     """Returns the result and, in diff mode, the unified diffs."""
     from twilint import cache
     from twilint.project import discover
-    from twilint.rules import all_rules, manifest_rules
+    from twilint.rules import all_rules, manifest_rules, real_registry
 
     # A check starts from the rules' manifest (no rule module imported): a run served from the
     # cache needs no rule, and the worker processes of a parallel run import the rules
@@ -99,7 +99,7 @@ def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
         result.active_rules[project.root] = {r.name for r, _ in rules}
         diags = cached.pop(project.root, None)
         if diags is None:
-            registry = _real(registry)
+            registry = real_registry(registry)
             rules = selection.rules_for(project, registry)
             facts = _facts(project, opts)
             diags = check_project(project, rules, facts)
@@ -241,17 +241,6 @@ class _Selection(Selection):
         if got is None:
             got = self._memo[key] = (registry, super().rules_for(project, registry))
         return list(got[1])
-
-
-def _real(registry: dict) -> dict:
-    """The registry of rule objects (``registry`` may be the manifest's)."""
-    from twilint.model import Rule
-
-    if registry and not isinstance(next(iter(registry.values())), Rule):
-        from twilint.rules import all_rules
-
-        return all_rules()
-    return registry
 
 
 def _facts(project, opts: Options):

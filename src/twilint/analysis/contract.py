@@ -14,12 +14,11 @@ return/throw/break) and deliberately conservative: anything it cannot understand
 from __future__ import annotations
 
 import bisect
-import heapq
 
 from twilint.analysis.handler import FUNCTION_TYPES, Handler, twilio_handlers
 from twilint.analysis.paths import handler_paths, static_key
 from twilint.records import field, record
-from twilint.sources.js import node_text, string_value, unwrap_parens
+from twilint.sources.js import node_text, offsets, string_value, unwrap_parens
 
 CHAIN_METHODS = {"then", "catch", "finally", "done"}
 TWILIO_METHODS = {"create", "update", "fetch", "remove", "list", "page"}
@@ -976,7 +975,7 @@ class HandlerContract:
             args = n.child_by_field_name("arguments")
             if args is None or not args.named_children:
                 continue
-            if not leaky and not _starts_within(self._event_starts, args):
+            if not leaky and not _starts_within(event_starts, args):
                 continue  # no argument can be `event` or a copy of it (see _leak_in)
             desc = self.promise_desc(n)
             if desc and ("Twilio API" in desc or "HTTP request" in desc):
@@ -1034,16 +1033,6 @@ class _Names:
     shadowed_fetch: set = field(default_factory=set)
 
 
-def _offsets(data: bytes, needle: bytes) -> list[int]:
-    """Sorted start offsets of every occurrence of ``needle`` in ``data``."""
-    out = []
-    i = data.find(needle)
-    while i >= 0:
-        out.append(i)
-        i = data.find(needle, i + 1)
-    return out
-
-
 def _file_names(file) -> _Names:
     cache = file.__dict__.setdefault("_contract_names", {})
     if "n" in cache:
@@ -1059,19 +1048,18 @@ def _file_names(file) -> _Names:
     # `async` for an `async` keyword child.
     if model.PREFILTERS:
         data = js.data
-        requires = _offsets(data, b"require")
-        promises = _offsets(data, b"Promise")
-        twilios = _offsets(data, b"Twilio")
-        asyncs = _offsets(data, b"async")
+        requires = offsets(data, b"require")
+        promises = offsets(data, b"Promise")
+        twilios = offsets(data, b"Twilio")
+        asyncs = offsets(data, b"async")
         # any of them, or `fetch` (the one name compared below): a declaration holding none of
         # these words can only matter through the names of clients and factories found so far
-        words = sorted(requires + promises + twilios + asyncs + _offsets(data, b"fetch"))
+        words = sorted(requires + promises + twilios + asyncs + offsets(data, b"fetch"))
     else:
         requires = promises = twilios = asyncs = words = None
     # the declarations of the whole file in document order (what names a client or a factory
     # depends on what was declared before it), from the per-file node index
-    decls = heapq.merge(js.nodes("function_declaration"), js.nodes("generator_function_declaration"),
-                        js.nodes("variable_declarator"), key=lambda n: n.start_byte)
+    decls = js.nodes_of(("function_declaration", "generator_function_declaration", "variable_declarator"))
     for n in decls:
         if words is not None and not twilio_factories and not names.clients and not _starts_within(words, n):
             continue

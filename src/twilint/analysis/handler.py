@@ -10,7 +10,6 @@ Parameters are identified by position: context, event, callback.
 
 from __future__ import annotations
 
-
 from twilint.records import record
 from twilint.sources.js import node_text, string_value, unwrap_parens
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from twilint import model
 from twilint.analysis.modules import module_refs
 from twilint.records import record
 from twilint.sources.js import node_text
@@ -85,7 +84,7 @@ def deprecated_uses(file, major: int) -> list[Use]:
     if js is None or js.problems:
         return []
     table = [a for a in api_table() if a.stage(major) is not None]
-    if not table or not _may_use(js.data, table):
+    if not table or not _may_use(js, table):
         return []
     out: list[Use] = []
     # module bindings: local name -> module ; destructured: local name -> (module, member)
@@ -142,14 +141,12 @@ def deprecated_uses(file, major: int) -> list[Use]:
     return out
 
 
-def _may_use(data: bytes, table) -> bool:
-    """False when no API of ``table`` can be used in ``data``: a cheap byte pre-filter. Every use
-    names the API (a global call or constructor) or its module (in a require/import string), and
-    an escape sequence could spell either."""
-    if not model.PREFILTERS or model.has_escapes(data):
-        return True
+def _may_use(js, table) -> bool:
+    """False when no API of ``table`` can be used in the script ``js``: a byte pre-filter
+    (``JsTree.mentions_pattern``). Every use names the API (a global call or constructor) or its
+    module (in a require/import string)."""
     needles = _needles(tuple(table))
-    return needles is None or needles.search(data) is not None
+    return needles is None or js.mentions_pattern(needles)
 
 
 @lru_cache(maxsize=16)

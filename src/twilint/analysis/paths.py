@@ -379,16 +379,20 @@ class PathWalk:
                 if t == "object_pattern" or t == "array_pattern" or t == "rest_pattern":
                     self._names(c, out)
 
+    def _declare(self, declaration, scope: _Scope) -> None:
+        """The names a `const`/`let`/`var` declaration declares, untracked until assigned."""
+        for d in declaration.named_children:
+            if d.type == "variable_declarator":
+                names: list[str] = []
+                self._names(d.child_by_field_name("name"), names)
+                for n in names:
+                    scope.vars.setdefault(n, None)
+
     def _hoist_block(self, block, scope: _Scope) -> None:
         for stmt in block.named_children:
             t = stmt.type
             if t in ("lexical_declaration", "variable_declaration"):
-                for d in stmt.named_children:
-                    if d.type == "variable_declarator":
-                        names: list[str] = []
-                        self._names(d.child_by_field_name("name"), names)
-                        for n in names:
-                            scope.vars.setdefault(n, None)
+                self._declare(stmt, scope)
             elif t in ("function_declaration", "generator_function_declaration", "class_declaration"):
                 name = stmt.child_by_field_name("name")
                 if name is not None:
@@ -403,12 +407,7 @@ class PathWalk:
                 p = p.parent
             if p is None or p.id != owner.id:
                 continue  # it belongs to a nested function or class
-            for d in c.named_children:
-                if d.type == "variable_declarator":
-                    names: list[str] = []
-                    self._names(d.child_by_field_name("name"), names)
-                    for nm in names:
-                        scope.vars.setdefault(nm, None)
+            self._declare(c, scope)
 
     def _bind(self, pattern, path: tuple | None, scope: _Scope, assign: bool = False) -> None:
         """Bind the names of ``pattern`` to the value at ``path`` (None: untracked); record destructured keys."""

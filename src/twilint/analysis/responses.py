@@ -7,31 +7,10 @@ on tree-sitter nodes, so comments and string contents never count.
 
 from __future__ import annotations
 
-
+from twilint.analysis.handler import FUNCTION_TYPES, _params
 from twilint.analysis.paths import is_callee, static_key
 from twilint.records import field, record
 from twilint.sources.js import node_text, spelled, string_value, tree_of, typed, unwrap_parens
-
-FUNCTION_TYPES = {
-    "function_expression", "function", "arrow_function", "function_declaration",
-    "generator_function", "generator_function_declaration", "method_definition",
-}
-
-
-def walk(node):
-    """Every named node under ``node`` (pre-order), comments included as nodes of their own.
-
-    A TreeCursor walk: about three times cheaper than recursing through ``named_children``."""
-    cursor = node.walk()
-    while True:
-        n = cursor.node
-        if n.is_named:
-            yield n
-        if cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return
 
 
 def server_code(file) -> bool:
@@ -299,8 +278,6 @@ def response_vars(root, callback_names: set[str] | None = None) -> list[Response
 def _uses_unshadowed(scope, name: str):
     """Identifiers and shorthand properties spelled ``name`` in ``scope``, in document order,
     except inside nested functions with a parameter called ``name`` (read from the node index)."""
-    from twilint.analysis.handler import _params
-
     found = spelled(scope, name, ("identifier", "shorthand_property_identifier"))
     shadows: dict[int, bool] = {}
     for n in found:
@@ -325,10 +302,8 @@ def _uses_unshadowed(scope, name: str):
 def _collect_uses(rv: ResponseVar, callback_names: set[str]) -> None:
     name = rv.name
     for n in _uses_unshadowed(rv.scope, name):
-        if n.type == "shorthand_property_identifier" and node_text(n) == name:
+        if n.type == "shorthand_property_identifier":
             rv.escapes = True  # `{ response }`
-            continue
-        if n.type != "identifier" or node_text(n) != name:
             continue
         parent = n.parent
         if parent is None:

@@ -77,6 +77,21 @@ class RuleInfo:
         return f"RuleInfo({self.name!r}, {self.severity.label})"
 
 
+def real_registry(registry: dict) -> dict:
+    """``registry`` with rule objects: every rule, loaded, when it is the manifest's."""
+    if registry and isinstance(next(iter(registry.values())), RuleInfo):
+        return all_rules()
+    return registry
+
+
+def real_rules(rules):
+    """``rules`` ((rule, severity), ...) with rule objects in place of the manifest's entries."""
+    if not any(isinstance(r, RuleInfo) for r, _ in rules):
+        return rules
+    registry = all_rules()
+    return [(registry[r.name], s) for r, s in rules]
+
+
 def _listed_modules() -> list[str]:
     """The rule modules on disk, from one folder listing (what :func:`rule_modules` finds, for
     a folder of plain ``.py`` modules; a test keeps the two equal)."""

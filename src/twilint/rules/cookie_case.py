@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import handler_accesses
+from twilint.analysis.paths import handler_accesses, is_callee
 from twilint.analysis.responses import cookie_sets, header_sets, server_code
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
 from twilint.sources.js import node_text, string_value, typed, unwrap_parens
@@ -150,8 +150,7 @@ class CookieCase(Rule):
             for acc in handler_accesses(file, h, STEPS, {1: "event"}):
                 if acc.kind != "cookies" or acc.write or acc.key is None or acc.key in names:
                     continue
-                if acc.via == "member" and acc.node.parent is not None and acc.node.parent.type == "call_expression" \
-                        and acc.node.parent.child_by_field_name("function").id == acc.node.id:
+                if acc.via == "member" and is_callee(acc.node):
                     continue  # cookies.hasOwnProperty(...)
                 same = by_lower.get(acc.key.lower())
                 if not same:

@@ -46,11 +46,10 @@ No fix: decide how to treat several values (join them, or take the first) yourse
 from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import handler_accesses
-from twilint.analysis.responses import walk
+from twilint.analysis.paths import handler_accesses, is_callee
 from twilint.facts import _load
 from twilint.model import Rule, Severity
-from twilint.sources.js import node_text, unwrap_parens
+from twilint.sources.js import node_text, unwrap_parens, walk
 
 NAME = "header-multivalue"
 STRING_ONLY = {
@@ -80,8 +79,7 @@ class HeaderMultivalue(Rule):
             for acc in handler_accesses(file, h, steps, {1: "event"}):
                 if acc.kind != "multivalue" or acc.write or acc.via != "member" or acc.key not in STRING_ONLY:
                     continue
-                parent = acc.node.parent
-                if parent is None or parent.type != "call_expression" or parent.child_by_field_name("function").id != acc.node.id:
+                if not is_callee(acc.node):
                     continue
                 obj = _base(acc.node.child_by_field_name("object"))
                 if checked is None:

@@ -45,9 +45,6 @@ else.
 
 from __future__ import annotations
 
-
-from twilint.analysis.handler import twilio_handlers
-from twilint.analysis.paths import context_reads
 from twilint.model import UNSAFE, Edit, Fix, Rule, Severity
 
 NAME = "twilio-prefixed-context-var"
@@ -79,31 +76,13 @@ class TwilioPrefixedContextVar(Rule):
     example_files = {".env": "GREETING=Ahoy\n"}  # for the docs test: the uploaded .env
 
     def check_file(self, ctx, file):
-        from twilint.rules.undefined_context_var import defined_names
+        from twilint.rules.undefined_context_var import undefined_reads
 
-        handlers = twilio_handlers(file)
-        if not handlers:
-            return ()
-        names = None  # the defined names, read at the first candidate (the env files cost more)
-        seen = set()
-        for h in handlers:
-            for acc in context_reads(file, h):
-                default = default_for(acc.key)
-                if default is None:
-                    continue
-                if names is None:
-                    names = defined_names(file.project)
-                    if names is None:
-                        return ()
-                if acc.key in names:
-                    continue
-                where = (acc.key_node.start_byte, acc.key_node.end_byte)
-                if where in seen:
-                    continue
-                seen.add(where)
-                ctx.report(file, *where,
-                           f"`{acc.key}` is not a variable the platform sets and no env file defines it: it is "
-                           f"undefined; the default is `context.{default}`", _fix(acc, default))
+        for acc in undefined_reads(file, lambda acc: default_for(acc.key) is not None):
+            default = default_for(acc.key)
+            ctx.report(file, acc.key_node.start_byte, acc.key_node.end_byte,
+                       f"`{acc.key}` is not a variable the platform sets and no env file defines it: it is "
+                       f"undefined; the default is `context.{default}`", _fix(acc, default))
         return ()
 
 
@@ -118,8 +97,6 @@ def _fix(acc, default: str):
         q = node.text.decode()[0]
         return Fix([Edit.replace(node.start_byte, node.end_byte, f"{q}{default}{q}")], f"Read `{default}`", UNSAFE, reason)
     return None
-
-
 
 
 RULE = TwilioPrefixedContextVar()

@@ -80,6 +80,32 @@ def defined_names(project) -> set[str] | None:
     return names
 
 
+def undefined_reads(file, candidate):
+    """Reads of `context` variables in ``file``'s handlers that ``candidate(access)`` accepts and
+    no env file a deploy uploads defines, each key once. The env files are read at the first
+    candidate (they cost more than the code); nothing is found when one of them is missing."""
+    from twilint.analysis.handler import twilio_handlers
+    from twilint.analysis.paths import context_reads
+
+    defined = None
+    seen = set()
+    for h in twilio_handlers(file):
+        for acc in context_reads(file, h):
+            if not candidate(acc):
+                continue
+            if defined is None:
+                defined = defined_names(file.project)
+                if defined is None:
+                    return
+            if acc.key in defined:
+                continue
+            where = (acc.key_node.start_byte, acc.key_node.end_byte)
+            if where in seen:
+                continue
+            seen.add(where)
+            yield acc
+
+
 class UndefinedContextVar(Rule):
     name = NAME
     severity = Severity.WARNING
@@ -89,38 +115,20 @@ class UndefinedContextVar(Rule):
     example_files = {".env": "DOMAIN_NAME_SUFFIX=.example\n"}  # for the docs test: the uploaded .env
 
     def check_file(self, ctx, file):
-        from twilint.analysis.handler import twilio_handlers
-        from twilint.analysis.paths import context_reads
         from twilint.facts import environment_names
 
-        handlers = twilio_handlers(file)
-        if not handlers:
-            return ()
         provided = environment_names()["context_defaults"]
         platform = set(provided["keys"]) | set(provided["methods"])
-        defined = None  # the env files' names, read at the first candidate (they cost more)
-        reported = set()
-        for h in handlers:
-            for acc in context_reads(file, h):
-                key = acc.key
-                if not key.isupper() and not key.replace("_", "").isupper():
-                    continue  # only SCREAMING_CASE names are env variables; methods and helpers are not
-                if key in platform:
-                    continue
-                if defined is None:
-                    defined = defined_names(file.project)
-                    if defined is None:
-                        return ()
-                if key in defined:
-                    continue
-                if acc.via != "pattern" and _tested(acc.node):
-                    continue
-                where = (acc.key_node.start_byte, acc.key_node.end_byte)
-                if where in reported:
-                    continue
-                reported.add(where)
-                ctx.report(file, *where,
-                           f"`context.{key}` is defined in no env file a deploy uploads: it is undefined when deployed")
+
+        def candidate(acc) -> bool:
+            key = acc.key
+            if not key.isupper() and not key.replace("_", "").isupper():
+                return False  # only SCREAMING_CASE names are env variables; methods and helpers are not
+            return key not in platform and not (acc.via != "pattern" and _tested(acc.node))
+
+        for acc in undefined_reads(file, candidate):
+            ctx.report(file, acc.key_node.start_byte, acc.key_node.end_byte,
+                       f"`context.{acc.key}` is defined in no env file a deploy uploads: it is undefined when deployed")
         return ()
 
 

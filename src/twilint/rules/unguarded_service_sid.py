@@ -49,9 +49,8 @@ from __future__ import annotations
 
 from twilint.analysis.handler import twilio_handlers
 from twilint.analysis.paths import handler_accesses, static_key
-from twilint.analysis.responses import walk
 from twilint.model import Rule, Severity
-from twilint.sources.js import node_text, unwrap_parens
+from twilint.sources.js import node_text, unwrap_parens, walk
 
 NAME = "unguarded-service-sid"
 KEYS = ("SERVICE_SID", "ENVIRONMENT_SID")

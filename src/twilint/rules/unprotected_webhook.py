@@ -54,10 +54,9 @@ import re
 
 from twilint.analysis.handler import twilio_handlers
 from twilint.analysis.paths import HEADER_STEPS, handler_accesses
-from twilint.analysis.responses import walk
 from twilint.facts import _load
 from twilint.model import Rule, Severity
-from twilint.sources.js import node_text, string_value, tree_of
+from twilint.sources.js import node_text, string_value, tree_of, walk
 
 NAME = "unprotected-webhook"
 AUTH_WORDS = re.compile(r"valid|verif|auth|signature|jwt|bearer|password|secret|token", re.I)

@@ -111,13 +111,11 @@ class JsTree:
         root = self.tree.root_node
         size = len(needle)
         out = []
-        i = data.find(needle, lo, hi)
-        while i != -1:
+        for i in offsets(data, needle, lo, hi):
             node = root.descendant_for_byte_range(i, i + size)
             if node is not None and node.type in node_types and node.is_named \
                     and node.start_byte == i and node.end_byte == i + size:
                 out.append(node)
-            i = data.find(needle, i + 1, hi)
         return out
 
     @property
@@ -136,6 +134,34 @@ class JsTree:
         from twilint import model
 
         return not model.PREFILTERS or pattern.search(self.data) is not None or model.has_escapes(self.data)
+
+
+def offsets(data: bytes, needle: bytes, lo: int = 0, hi: int | None = None) -> list[int]:
+    """Sorted start offsets of every occurrence of ``needle`` in ``data[lo:hi]``."""
+    if hi is None:
+        hi = len(data)
+    out = []
+    i = data.find(needle, lo, hi)
+    while i != -1:
+        out.append(i)
+        i = data.find(needle, i + 1, hi)
+    return out
+
+
+def walk(node):
+    """Every named node under ``node`` (pre-order), comments included as nodes of their own.
+
+    A TreeCursor walk: about three times cheaper than recursing through ``named_children``."""
+    cursor = node.walk()
+    while True:
+        n = cursor.node
+        if n.is_named:
+            yield n
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
 
 
 _TREES: "weakref.WeakValueDictionary[int, JsTree]" = weakref.WeakValueDictionary()
@@ -157,17 +183,7 @@ def typed(node, node_type: str) -> list:
     """Named nodes of ``node_type`` inside ``node`` (``node`` included), from the index."""
     js = tree_of(node)
     if js is None:
-        out = []
-        cursor = node.walk()
-        while True:
-            n = cursor.node
-            if n.type == node_type and n.is_named:
-                out.append(n)
-            if cursor.goto_first_child():
-                continue
-            while not cursor.goto_next_sibling():
-                if not cursor.goto_parent():
-                    return out
+        return [n for n in walk(node) if n.type == node_type]
     found = js.nodes(node_type, node if node.parent is not None else None)
     if node.parent is not None and node.type == node_type and all(n.id != node.id for n in found[:1]):
         found.insert(0, node)

@@ -39,7 +39,6 @@ __all__ = ["parse_js_config", "MAX_DEPTH"]
 #: Deepest nesting of object/array literals converted.
 MAX_DEPTH = 500
 
-_PARSERS: dict[bool, tree_sitter.Parser] = {}
 
 # Wrappers that do not change the value of an expression.
 _TRANSPARENT = frozenset(
@@ -70,15 +69,6 @@ _SIMPLE_ESCAPES = {
 }
 
 
-def _parser(typescript: bool) -> tree_sitter.Parser:
-    parser = _PARSERS.get(typescript)
-    if parser is None:
-        from twilint.sources.js import language
-
-        parser = _PARSERS[typescript] = tree_sitter.Parser(language("typescript" if typescript else "javascript"))
-    return parser
-
-
 def parse_js_config(data: bytes, typescript: bool = False) -> Value:
     """Statically extract the exported config object of a JS (or TS) config file.
 
@@ -90,7 +80,9 @@ def parse_js_config(data: bytes, typescript: bool = False) -> Value:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueSyntaxError("invalid UTF-8 byte sequence", exc.start) from None
-    tree = _parser(typescript).parse(data)
+    from twilint.sources.js import parser
+
+    tree = parser("typescript" if typescript else "javascript").parse(data)
     root = tree.root_node
     if root.has_error:
         raise ValueSyntaxError("JavaScript syntax error", _first_error(root))
