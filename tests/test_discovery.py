@@ -129,6 +129,32 @@ def test_src_functions_layout(tmp_path):
     assert p.assets_dirs == [tmp_path / "src" / "assets"]
 
 
+@pytest.mark.parametrize("package_json,layout,functions", [
+    # twilio-run's `src` fallback: only in a Serverless Toolkit project
+    ('{"devDependencies": {"twilio-run": "^4"}}', ["src/a.js"], "src"),
+    ('{"twilioserverless": {}}', ["src/a.js"], "src"),
+    ('{"dependencies": {"twilio": "^5"}}', ["src/a.js"], None),  # a web app that uses the library
+    ('{"dependencies": {"twilio": "^5"}}', ["src/functions/a.js", "src/b.js"], "src/functions"),
+    ('{"devDependencies": {"twilio-run": "^4"}}', ["functions/a.js", "src/b.js"], "functions"),
+    ('{"devDependencies": {"twilio-run": "^4"}}', ["src/functions/a.js", "src/b.js"], "src/functions"),
+    ('{"devDependencies": {"twilio-run": "^4"}, "twilioserverless": {"functionsFolder": "out/fn"}}',
+     ["out/fn/a.js", "src/b.js"], "src"),  # build output named: the sources are linted
+])
+def test_src_is_the_functions_folder_only_in_a_toolkit_project(tmp_path, package_json, layout, functions):
+    write_tree(tmp_path, {"package.json": package_json, **{f: "exports.handler = () => {};\n" for f in layout}})
+    p = discover([tmp_path]).projects[tmp_path]
+    assert p.functions_dirs == ([tmp_path / functions] if functions else [])
+
+
+def test_discovery_leaves_package_json_unparsed_when_the_layout_is_plain(tmp_path):
+    """With a `functions` folder, discovery needs neither the dependencies (is it a Toolkit
+    project?) nor decoded text (the config keys are looked for in the bytes): a warm run reads
+    each package.json and goes no further."""
+    write_tree(tmp_path, {"package.json": '{"dependencies": {"twilio-run": "^4"}}', "functions/a.js": "x\n"})
+    pj = discover([tmp_path]).projects[tmp_path].package_json
+    assert pj.is_read and "_plain_json" not in pj.__dict__ and pj._data is None
+
+
 def test_explicit_files_are_checked_in_their_project(tmp_path):
     write_tree(tmp_path, {
         "proj/package.json": PJ,

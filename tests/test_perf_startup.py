@@ -434,6 +434,9 @@ def test_fast_command_line_parse_is_clicks(tmp_path, monkeypatch):
         fast = cli._fast_check_args(argv)
         assert fast is not None, argv
         ctx = command.make_context("check", list(argv[1:]))
+        # (the paths to check stay strings: the Paths click makes of them, from the same text)
+        assert all(type(p) is str for p in fast["paths"]), argv
+        fast["paths"] = tuple(Path(p) for p in fast["paths"])
         assert fast == ctx.params, argv
     for argv in FALLBACK_LINES:
         assert cli._fast_check_args(argv) is None, argv

@@ -119,15 +119,16 @@ _CHECK_DEFAULTS = {
 }
 
 
-def _click_path(value: str) -> Path:
-    """What ``click.Path(path_type=Path)`` makes of ``value``, or _UseClick where click would
+def _click_path(value: str, make=Path):
+    """What ``click.Path(path_type=Path)`` makes of ``value`` (``make(value)``: the paths to
+    check stay strings, which discovery takes as they are), or _UseClick where click would
     report an error (an existing path that cannot be read)."""
     try:
         if os.access(value, os.R_OK):
-            return Path(value)  # (there and readable: one system call for the usual case)
+            return make(value)  # (there and readable: one system call for the usual case)
         os.stat(value)
     except (OSError, ValueError):
-        return Path(value)
+        return make(value)
     raise _UseClick  # (there but not readable)
 
 
@@ -191,7 +192,7 @@ def _fast_check_args(argv: list[str]) -> dict | None:
                 if value not in kind.removeprefix("choice:").split(","):
                     return None
                 values[dest] = value
-        values["paths"] = tuple(_click_path(p) for p in paths)
+        values["paths"] = tuple(_click_path(p, str) for p in paths)
     except _UseClick:
         return None
     if values["fix"] and values["diff_mode"]:

@@ -662,8 +662,7 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None,
     """``names``: the entries of ``root`` when already listed (a name that is not there needs no
     look-up); ``package_json``: the project's package.json, read already (or to be read) by
     discovery, so that it is not read twice."""
-    toml = root / "twilint.toml"
-    if (names is None or "twilint.toml" in names) and toml.is_file():
+    if (names is None or "twilint.toml" in names) and (toml := root / "twilint.toml").is_file():
         if not within(toml, root):
             return Config(), ConfigError(toml, 1, 1, "twilint.toml is a symbolic link out of the project; not read")
         try:
@@ -676,7 +675,9 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None,
     if package_json is not None or (os.path.isfile(pj) and within(pj, root)):
         try:
             if package_json is not None:  # (read as SourceFile reads: a regular file in the project)
-                raw = package_json.raw  # (empty when it cannot be read)
+                tag, raw = package_json.content_key()  # (not decoded: only a few have the key)
+                if tag != b"R":
+                    raw = b""  # (it cannot be read)
             else:
                 with open(pj, "rb") as fh:
                     raw = fh.read()
@@ -694,6 +695,7 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None,
     return Config(), None
 
 
+_FN_DEFAULTS = ("functions", "src/functions")  # (and `src` in a Serverless Toolkit project)
 _NO_PROJECT = "not in a Twilio Functions project (no package.json, Serverless Toolkit config or functions folder above it)"
 
 
@@ -780,13 +782,16 @@ class Discovery:
         root = p.root
         sroot = os.fspath(root)
         names_set = self._names_of(sroot) if os.path.isabs(sroot) else _listdir(sroot)
+        named = p.__dict__.setdefault("_named", {})  # (``Project.file``'s Paths of root files)
         # Serverless Toolkit config (cosmiconfig order: package.json first when it has the key).
         spj = os.path.join(sroot, "package.json")
         if os.path.lexists(spj):
             # (not a regular file, or a link out of the project: SourceFile reports it)
             f = self._add(p, root / "package.json", "package.json", "project")
+            named["package.json"] = f.path
             # the file counts as the config when it is read and parses with the key
-            if f.ok and b'"twilioserverless"' in f.raw:
+            tag, raw = f.content_key()  # (the bytes, not decoded: most package.json lack the key)
+            if tag == b"R" and b'"twilioserverless"' in raw and f.ok:
                 plain = f.plain_json()
                 if plain is not DEFER:
                     has = isinstance(plain, dict) and "twilioserverless" in plain
@@ -802,7 +807,7 @@ class Discovery:
             spath = os.path.join(sroot, n)
             if os.path.isdir(spath) and n not in SERVERLESS_CONFIG_NAMES:
                 continue  # (a folder named like a config file is reported as unreadable)
-            self._add(p, root / n, kind, "project")
+            named[n] = self._add(p, root / n, kind, "project").path
         # CI workflows are context for project rules (a deploy step's `--runtime`).
         if ".github" in names:
             swf = os.path.join(sroot, ".github", "workflows")
@@ -824,9 +829,14 @@ class Discovery:
         # twilio-run falls back to `src` (and `static`) when there is no `functions` (`assets`)
         # folder; in a web app with a `twilio` dependency, `src` is the app's own source, so that
         # fallback only applies when the project is clearly a Toolkit project.
-        toolkit = p.serverless_config_file is not None or bool(p.dependency_names() & TWILIO_STRONG_DEPS)
-        fn_defaults = ("functions", "src/functions", "src") if toolkit else ("functions", "src/functions")
-        p.functions_dirs = self._pick_dirs(p, fn_folder, fn_defaults, names_set)
+        # (whether it is one is only asked when neither `functions` nor `src/functions` is there)
+        fn_dirs = self._pick_dirs(p, None, _FN_DEFAULTS, names_set) if not fn_folder else []
+        if not fn_dirs:
+            toolkit = p.serverless_config_file is not None or bool(p.dependency_names() & TWILIO_STRONG_DEPS)
+            fn_defaults = _FN_DEFAULTS + ("src",) if toolkit else _FN_DEFAULTS
+            if fn_folder or toolkit:
+                fn_dirs = self._pick_dirs(p, fn_folder, fn_defaults, names_set)
+        p.functions_dirs = fn_dirs
         p.assets_dirs = self._pick_dirs(p, as_folder, ("assets", "src/assets", "static"), names_set)
         # 'src' is only the functions folder when the project has no other; never both.
         if p.functions_dirs and p.functions_dirs[0].name == "src":
@@ -869,7 +879,7 @@ class Discovery:
         return f
 
     # -- walking ---------------------------------------------------------------------------
-    def add_path(self, path: Path) -> None:
+    def add_path(self, path: Path | str) -> None:
         spath = os.fspath(path)
         if not os.path.isabs(spath):  # (os.path.abspath, with the working folder asked once)
             if self._cwd is None:
@@ -1127,7 +1137,7 @@ def _folder_keys(p: Project) -> tuple[str | None, str | None]:
     return _str_key(cfg, "functionsFolder"), _str_key(cfg, "assetsFolder")
 
 
-def discover(paths: list[Path], respect_excludes: bool = True) -> Discovery:
+def discover(paths: list[Path | str], respect_excludes: bool = True) -> Discovery:
     _realpath_dir.cache_clear()
     _resolved_pair.cache_clear()
     d = Discovery(respect_excludes=respect_excludes)

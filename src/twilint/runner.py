@@ -28,7 +28,7 @@ class Options:
     platform: dict | None = None
 
 
-def run(paths: list[Path], opts: Options) -> tuple[RunResult, list[str]]:
+def run(paths: list[Path | str], opts: Options) -> tuple[RunResult, list[str]]:
     """Returns the result and, in diff mode, the unified diffs."""
     from twilint import cache
     from twilint.project import discover
