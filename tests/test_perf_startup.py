@@ -612,3 +612,59 @@ def test_console_exit_loses_no_output(tmp_path):
     assert written.returncode == 1 and report.read_bytes() == ordinary("check", "--no-cache", "--format", "json", str(root)).stdout
     missing = console("check", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and b"no such file" in missing.stdout + missing.stderr
+
+
+# -- urllib.parse, deferred by the console script (twilint._deferred) ------------------------------
+
+
+def test_console_script_never_imports_urllib_parse_for_a_check(tmp_path):
+    """pathlib imports urllib.parse (and it ipaddress) for Path.as_uri() alone: the console
+    script defers it, so neither a check nor a warm run loads them."""
+    root = _project(tmp_path / "p")
+    cache_dir = str(tmp_path / "cache")
+    for args in (["--no-cache"], ["--cache-dir", cache_dir], ["--cache-dir", cache_dir]):
+        res = run_cli("check", "--exit-zero", *args, str(root), env={"PYTHONPROFILEIMPORTTIME": "1"})
+        assert res.returncode == 0 and b"lowercase-header-access" in res.stdout
+        loaded = {line.rsplit("|", 1)[1].strip() for line in res.stderr.decode().splitlines()
+                  if line.startswith("import time:")}
+        assert "pathlib" in loaded and "twilint.cli" in loaded, res.stderr
+        assert not loaded & {"urllib.parse", "ipaddress"}, res.stderr
+
+
+DEFERRED_PROBE = """
+import pickle, sys
+from twilint import _deferred
+assert _deferred.defer()
+from pathlib import Path
+assert "ipaddress" not in sys.modules and sys.modules["urllib.parse"] is _deferred._STAND_IN
+{use}
+real = sys.modules["urllib.parse"]
+assert real is not _deferred._STAND_IN and real.__file__.endswith("parse.py")
+import urllib
+assert urllib.parse is real and "ipaddress" in sys.modules
+assert pickle.loads(pickle.dumps(real.urlsplit("https://h/p?q"))) == ("https", "h", "/p", "q", "")
+assert _deferred._STAND_IN.quote("a b") == "a%20b"  # (what kept the stand-in still reaches it)
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("use", [
+    'assert Path("/a b").as_uri() == "file:///a%20b"',
+    'from urllib.parse import quote; assert quote("a b") == "a%20b"',
+    'from urllib import parse; assert parse.quote("a b") == "a%20b"',
+    'import urllib.parse; assert urllib.parse.urlsplit("http://h/x").path == "/x"',
+    'import urllib.parse as up; assert up.SplitResult.__module__ == "urllib.parse"',
+    'import importlib; assert importlib.import_module("urllib.parse").unquote("%41") == "A"',
+])
+def test_deferred_urllib_parse_works_however_it_is_imported(use):
+    res = subprocess.run([sys.executable, "-c", DEFERRED_PROBE.format(use=use)], capture_output=True, text=True)
+    assert res.stdout == "ok\n", res.stderr
+
+
+def test_deferring_leaves_a_process_that_imported_pathlib_alone():
+    from twilint import _deferred
+
+    assert "pathlib" in sys.modules  # (pytest's)
+    before = sys.modules.get("urllib.parse")
+    assert _deferred.defer() is False
+    assert sys.modules.get("urllib.parse") is before

@@ -14,7 +14,6 @@ import functools
 import gc
 import os
 import sys
-from pathlib import Path
 
 from twilint import __version__
 
@@ -50,7 +49,12 @@ def console() -> None:
     check, an exit that skips tearing the interpreter down. Freeing every module and object one
     by one costs a cold run ~5 ms (2%) for nothing: output is flushed first, every file twilint
     writes is closed by then, and twilint registers no exit handler. Anything else (a fix, other
-    commands, an error) exits the usual way."""
+    commands, an error) exits the usual way.
+
+    It first defers ``urllib.parse`` until something uses it (see :mod:`twilint._deferred`)."""
+    from twilint import _deferred
+
+    _deferred.defer()
     try:
         code = main()
     except SystemExit as exc:
@@ -119,10 +123,12 @@ _CHECK_DEFAULTS = {
 }
 
 
-def _click_path(value: str, make=Path):
+def _click_path(value: str, make=None):
     """What ``click.Path(path_type=Path)`` makes of ``value`` (``make(value)``: the paths to
     check stay strings, which discovery takes as they are), or _UseClick where click would
     report an error (an existing path that cannot be read)."""
+    if make is None:
+        from pathlib import Path as make
     try:
         if os.access(value, os.R_OK):
             return make(value)  # (there and readable: one system call for the usual case)
@@ -301,7 +307,7 @@ def check(paths, fix, unsafe_fixes, diff_mode, select, ignore, fmt, output_file,
     # the cache holds check results only: fixing, diffs and stdin always run the rules
     cache.configure(enabled=mode == "check" and stdin is None and not no_cache, directory=cache_dir, jobs=jobs)
     try:
-        result, diffs = run(list(paths) or ([] if stdin else [Path(".")]), opts)
+        result, diffs = run(list(paths) or ([] if stdin else ["."]), opts)
     except UsageError as exc:
         _echo_err(f"twilint: error: {exc}")
         sys.exit(EXIT_USAGE)
@@ -441,6 +447,8 @@ def _decorate(f, *decorators):
 @functools.lru_cache(maxsize=None)
 def cli():
     """The click group of every command (built once, on first use)."""
+    from pathlib import Path
+
     import click
 
     class _RecipeGroup(click.Group):
