@@ -695,6 +695,8 @@ def load_project_config(root: Path, names: "frozenset[str] | None" = None,
     return Config(), None
 
 
+# The kind a name in a project's root folder is read as there (None: not read), by name.
+_ROOT_KIND: "dict[str, str | None]" = {}
 _FN_DEFAULTS = ("functions", "src/functions")  # (and `src` in a Serverless Toolkit project)
 _NO_PROJECT = "not in a Twilio Functions project (no package.json, Serverless Toolkit config or functions folder above it)"
 
@@ -787,7 +789,7 @@ class Discovery:
         spj = os.path.join(sroot, "package.json")
         if os.path.lexists(spj):
             # (not a regular file, or a link out of the project: SourceFile reports it)
-            f = self._add(p, root / "package.json", "package.json", "project")
+            f = self._add(p, root / "package.json", "package.json", "project", "package.json")
             named["package.json"] = f.path
             # the file counts as the config when it is read and parses with the key
             tag, raw = f.content_key()  # (the bytes, not decoded: most package.json lack the key)
@@ -800,14 +802,22 @@ class Discovery:
                 if has:
                     p.serverless_config_file = f
         names = sorted(names_set) if names_set is not None else []
+        root_kind = _ROOT_KIND
         for n in names:
-            kind = file_kind(n) or deploy_script_kind(n)
-            if kind is None or kind in ("js", "ts") or n == "package.json":
+            try:
+                kind = root_kind[n]
+            except KeyError:
+                kind = file_kind(n) or deploy_script_kind(n)
+                if kind in ("js", "ts") or n == "package.json":
+                    kind = None
+                if len(root_kind) < 4096:
+                    root_kind[n] = kind
+            if kind is None:
                 continue
             spath = os.path.join(sroot, n)
             if os.path.isdir(spath) and n not in SERVERLESS_CONFIG_NAMES:
                 continue  # (a folder named like a config file is reported as unreadable)
-            named[n] = self._add(p, root / n, kind, "project").path
+            named[n] = self._add(p, root / n, kind, "project", n).path
         # CI workflows are context for project rules (a deploy step's `--runtime`).
         if ".github" in names:
             swf = os.path.join(sroot, ".github", "workflows")
@@ -821,6 +831,8 @@ class Discovery:
         if p.serverless_config_file is None:
             known = self._known(p)
             for n in SERVERLESS_CONFIG_NAMES:
+                if names_set is not None and n not in names_set:
+                    continue  # (root files come from the root's listing)
                 f = p.files.get(known[s]) if (s := os.path.join(sroot, n)) in known else None
                 if f is not None:
                     p.serverless_config_file = f
@@ -870,10 +882,12 @@ class Discovery:
                 return [root / d]
         return []
 
-    def _add(self, p: Project, path: Path, kind: str, role: str) -> SourceFile:
+    def _add(self, p: Project, path: Path, kind: str, role: str, rel: str | None = None) -> SourceFile:
+        """Add ``path`` (its path relative to the root: ``rel``, when the caller has it) to
+        ``p``, for context (not as a target)."""
         f = p.files.get(path)
         if f is None:
-            f = SourceFile(path, p, kind, role)
+            f = SourceFile(path, p, kind, role, rel=rel)
             p.files[path] = f
             self._known(p)[os.fspath(path)] = path
         return f
@@ -932,7 +946,7 @@ class Discovery:
         if self.respect_excludes and p.config.excluded(rel):
             p.skipped.append((path, "excluded by config"))
             return None
-        if self._classify_and_add(p, path):
+        if self._classify_and_add(p, path, rel=rel):
             return None
         if file_kind(path.name) in ("js", "ts"):
             where = os.path.relpath(p.root, self._cwd or os.getcwd())
