@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
+
+import pytest
 
 from conftest import run_cli, write_tree
 from twilint import cache, engine
@@ -89,11 +92,19 @@ def test_function_change_and_new_file_invalidate(tmp_path, monkeypatch):
     assert calls == [root] and any(n == "c.js" for n, *_ in after)
 
 
-def test_corrupt_entry_is_ignored(tmp_path, monkeypatch):
+@pytest.mark.parametrize("spoil", [
+    lambda data: b"{not an entry",
+    lambda data: data[: len(data) // 2],  # cut short
+    lambda data: data + b"\0x",  # a field too many
+    lambda data: data.replace(b"entry ", b"entry 9", 1),  # another version
+    lambda data: data.replace(b"\0", b"\0\xff", 1),  # not UTF-8
+    lambda data: data.replace(b"\0", b"\0x", 2),  # a count that is not a number
+])
+def test_corrupt_entry_is_ignored(tmp_path, monkeypatch, spoil):
     root = project(tmp_path / "p")
     cold, _ = run_in_process([root], monkeypatch, tmp_path)
-    for entry in (tmp_path / "cache").rglob("*.json"):
-        entry.write_text("{not json")
+    (entry,) = (tmp_path / "cache").rglob("*.entry")
+    entry.write_bytes(spoil(entry.read_bytes()))
     again, calls = run_in_process([root], monkeypatch, tmp_path)
     assert calls == [root] and again == cold
 
@@ -106,7 +117,7 @@ def test_cli_cache_dir_no_cache_and_fix_mode(tmp_path):
     assert r.stdout == r2.stdout and r.returncode == r2.returncode == 1
     other = tmp_path / "elsewhere"
     run_cli("check", "--cache-dir", str(other), str(root), cwd=tmp_path)
-    assert list(other.rglob("*.json"))
+    assert list(other.rglob("*.entry"))
     clean = tmp_path / "clean"
     clean.mkdir()
     run_cli("check", "--no-cache", str(root), cwd=clean)
@@ -232,9 +243,16 @@ def test_one_big_project_is_split_across_workers_and_matches_serial(tmp_path, mo
     assert parallel == serial and parallel_skipped == serial_skipped
     # the parent writes the joined result to the cache, and a warm run reads it back
     ordered(2, enabled=True)
-    assert len(list((tmp_path / "cache").glob("*/*.json"))) == 1  # one entry: the whole project
+    assert len(list((tmp_path / "cache").glob("*/*.entry"))) == 1  # one entry: the whole project
     warm, warm_skipped, calls = ordered(2, enabled=True)
     assert calls == [] and warm == serial and warm_skipped == serial_skipped
+
+
+def file_states(cache_dir: Path) -> dict[str, str]:
+    """The remembered file digests: path -> "size mtime ctime inode device digest"."""
+    fields = cache._unpack((cache_dir / "file-state").read_bytes(), "files")
+    assert fields is not None and len(fields) % 2 == 1
+    return dict(zip(fields[1::2], fields[2::2]))
 
 
 def engine_project(root: Path):
@@ -267,8 +285,7 @@ def test_warm_run_reads_no_file_whose_digest_it_remembers(tmp_path, monkeypatch)
         (root / "functions" / f"quiet{i}.js").write_text("exports.handler = (c, e, cb) => cb(null, 'ok');\n")
     monkeypatch.setattr(cache, "RACY_SECONDS", 0)  # (the files were written just now)
     cold, _ = run_in_process([root], monkeypatch, tmp_path)
-    states = json.loads((tmp_path / "cache" / "file-state.json").read_text())["files"]
-    assert str(root / "functions" / "quiet0.js") in states
+    assert str(root / "functions" / "quiet0.js") in file_states(tmp_path / "cache")
     reads = _read_counter(monkeypatch)
     warm, calls = run_in_process([root], monkeypatch, tmp_path)
     assert calls == [] and warm == cold
@@ -297,18 +314,78 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path, monkeypatch):
 def test_files_written_just_now_are_not_remembered_and_a_bad_state_file_is_ignored(tmp_path, monkeypatch):
     root = project(tmp_path / "p")
     cold, _ = run_in_process([root], monkeypatch, tmp_path)  # (RACY_SECONDS as shipped)
-    state = tmp_path / "cache" / "file-state.json"
-    assert not state.exists() or str(root / "functions" / "a.js") not in json.loads(state.read_text())["files"]
-    state.write_text("{not json")
+    state = tmp_path / "cache" / "file-state"
+    assert not state.exists() or str(root / "functions" / "a.js") not in file_states(tmp_path / "cache")
+    state.write_bytes(b"{not a state file")
     warm, calls = run_in_process([root], monkeypatch, tmp_path)
     assert calls == [] and warm == cold
     # a remembered digest that is wrong for the file's current stat is not used
     monkeypatch.setattr(cache, "RACY_SECONDS", 0)
     run_in_process([root], monkeypatch, tmp_path)
-    data = json.loads(state.read_text())
-    entry = data["files"][str(root / "functions" / "a.js")]
-    entry[0] += 1  # another size
-    entry[5] = "R" + "0" * 32
-    state.write_text(json.dumps(data))
+    states = file_states(tmp_path / "cache")
+    a = str(root / "functions" / "a.js")
+    size, rest = states[a].split(" ", 1)
+    states[a] = f"{int(size) + 1} {rest.rsplit(' ', 1)[0]} R{'0' * 32}"  # another size, a wrong digest
+    state.write_bytes(cache._pack("files", [x for item in states.items() for x in item]))
     again, calls = run_in_process([root], monkeypatch, tmp_path)
     assert calls == [] and again == cold
+    # (and the digest is used when the size is right: the test above is not vacuous)
+    states[a] = f"{size} {rest.rsplit(' ', 1)[0]} R{'0' * 32}"
+    state.write_bytes(cache._pack("files", [x for item in states.items() for x in item]))
+    wrong, calls = run_in_process([root], monkeypatch, tmp_path)
+    assert calls == [root]  # another key: a miss, checked again (from the bytes as they are)
+    assert wrong == cold
+
+
+# -- the entries' form -----------------------------------------------------------------------------
+
+
+def _odd_dump() -> tuple[list, list]:
+    weird = ["", "a\nb\r\nc", "tab\there", "ünïcödé ✓ 😀", "lone \udcff surrogate", "=starts with =", "-", "fix"]
+    data = []
+    for i, text in enumerate(weird):
+        fix = None
+        if i % 3 == 1:
+            fix = [text, "safe", None, [[0, 3, text], [5, 5, ""]], None]
+        elif i % 3 == 2:
+            fix = ["create", "unsafe", text, [], [f"/p/{text}.txt", text]]
+        data.append([text or "rule", text, f"/p/f{i}.js", i, i + 1, i % 3 + 1, i + 1, 0, i + 2, 7, fix])
+    skipped = [(f"/p/{t}", t) for t in weird]
+    return data, skipped
+
+
+def test_entry_strings_read_back_as_written():
+    data, skipped = _odd_dump()
+    packed = cache._pack("entry", cache._entry_fields(data, skipped))
+    assert cache._entry_data(cache._unpack(packed, "entry")) == (data, skipped)
+    assert cache._entry_data(cache._unpack(cache._pack("entry", cache._entry_fields([], [])), "entry")) == ([], [])
+
+
+def test_every_fixture_result_reads_back_from_its_entry(tmp_path):
+    """The diagnostics of every fixture project (fixes, file creations, unsafe reasons
+    included) come back from their cache entries as the run made them."""
+    from twilint.runner import Options, run
+
+    roots = sorted(p for p in (Path(__file__).parent.parent / "fixtures").iterdir() if p.is_dir())
+    result, _ = run(roots, Options())
+    data = cache.dump(result.diagnostics)
+    assert any(d[10] is not None for d in data) and any(d[10] is not None and d[10][2] for d in data)
+    got, _ = cache._entry_data(cache._unpack(cache._pack("entry", cache._entry_fields(data, [])), "entry"))
+    assert got == data
+
+
+def test_a_result_holding_a_nul_is_not_cached(tmp_path, monkeypatch):
+    data, _ = _odd_dump()
+    data[3][1] = "a NUL \0 in a message"
+    assert cache._pack("entry", cache._entry_fields(data, [])) is None
+    # end to end: a project whose result holds a NUL is checked again each run, never cached
+    root = project(tmp_path / "p")
+    cold, _ = run_in_process([root], monkeypatch, tmp_path)
+    assert list((tmp_path / "cache").rglob("*.entry"))
+    shutil.rmtree(tmp_path / "cache")
+    real_dump = cache.dump
+    monkeypatch.setattr(cache, "dump", lambda diags: [[d[0], d[1] + "\0", *d[2:]] for d in real_dump(diags)])
+    run_in_process([root], monkeypatch, tmp_path)
+    assert not list((tmp_path / "cache").rglob("*.entry"))
+    again, calls = run_in_process([root], monkeypatch, tmp_path)
+    assert calls == [root] and again == cold

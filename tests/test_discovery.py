@@ -150,9 +150,26 @@ def test_discovery_leaves_package_json_unparsed_when_the_layout_is_plain(tmp_pat
     """With a `functions` folder, discovery needs neither the dependencies (is it a Toolkit
     project?) nor decoded text (the config keys are looked for in the bytes): a warm run reads
     each package.json and goes no further."""
-    write_tree(tmp_path, {"package.json": '{"dependencies": {"twilio-run": "^4"}}', "functions/a.js": "x\n"})
-    pj = discover([tmp_path]).projects[tmp_path].package_json
-    assert pj.is_read and "_plain_json" not in pj.__dict__ and pj._data is None
+    for layout in ("functions/a.js", "lib/a.js"):  # (without a `src` folder, nothing to ask either)
+        root = write_tree(tmp_path / layout.split("/")[0], {
+            "package.json": '{"dependencies": {"twilio-run": "^4"}}', layout: "x\n"})
+        pj = discover([root]).projects[root].package_json
+        assert pj.is_read and "_plain_json" not in pj.__dict__ and pj._data is None, layout
+
+
+@pytest.mark.parametrize("raw,toolkit,parsed", [
+    (b'{"devDependencies": {"twilio-run": "^4"}}', True, True),
+    (b'{"devDependencies": {"twilio\\u002drun": "^4"}}', True, True),  # an escape: parsed to know
+    ('{"devDependencies": {"twilio-run": "^4"}}'.encode("utf-16"), True, True),  # another encoding
+    (b'\xef\xbb\xbf{"devDependencies": {"twilio-run": "^4"}}', True, True),  # UTF-8's BOM
+    (b'{"dependencies": {"twilio": "^5"}, "description": "like twilio-run"}', False, True),
+    (b'{"dependencies": {"twilio": "^5", "express": "^4"}}', False, False),  # no name: no parse
+])
+def test_src_layout_asks_package_json_only_what_its_bytes_cannot_rule_out(tmp_path, raw, toolkit, parsed):
+    write_tree(tmp_path, {"package.json": raw, "src/a.js": "exports.handler = () => {};\n"})
+    p = discover([tmp_path]).projects[tmp_path]
+    assert p.functions_dirs == ([tmp_path / "src"] if toolkit else [])
+    assert ("_plain_json" in p.package_json.__dict__) == parsed
 
 
 def test_explicit_files_are_checked_in_their_project(tmp_path):

@@ -119,12 +119,14 @@ except SystemExit:
     pass
 loaded = sorted(m for m in sys.modules if m.startswith(("twilint.rules.", "tree_sitter", "click", "tomllib",
                                                          "twilint.fixes", "twilint.facts", "hashlib", "rich",
-                                                         "typing")))
+                                                         "typing", "json")))
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 """
 
 
 def test_warm_run_imports_no_rule_parser_click_or_catalogue(tmp_path):
+    """(nor json: the cache's files are read without it, and a project with a `functions`
+    folder needs no parse of its package.json)"""
     root = _project(tmp_path / "p")
     cache_dir = tmp_path / "cache"
     first = run_cli("check", "--cache-dir", str(cache_dir), "--exit-zero", str(root))
@@ -332,20 +334,21 @@ def test_code_fingerprint_is_remembered_only_for_the_same_files(tmp_path):
     cache._code_state.cache_clear()
     try:
         fp = cache.code_fingerprint()
-        memo = tmp_path / "cache" / "code-state.json"
-        state = json.loads(memo.read_text())
-        assert state["fingerprint"] == fp
+        memo = tmp_path / "cache" / "code-state"
+        _, stamp, fingerprint, runtime, handler = cache._unpack(memo.read_bytes(), "code")
+        assert fingerprint == fp and cache._code_state()[1] == (runtime, handler)
         # a remembered state is used when the stat of every file is unchanged...
-        memo.write_text(json.dumps({**state, "fingerprint": "f" * 32}))
+        memo.write_bytes(cache._pack("code", [stamp, "f" * 32, runtime, handler]))
         cache._code_state.cache_clear()
         assert cache.code_fingerprint() == "f" * 32
         # ...and recomputed (from the contents) when it is not
-        memo.write_text(json.dumps({**state, "stamp": "0" * 32, "fingerprint": "f" * 32}))
+        memo.write_bytes(cache._pack("code", ["0" * 32, "f" * 32, runtime, handler]))
         cache._code_state.cache_clear()
         assert cache.code_fingerprint() == fp
-        memo.write_text("not json")
-        cache._code_state.cache_clear()
-        assert cache.code_fingerprint() == fp
+        for bad in (b"not a state", cache._pack("code", [stamp, "f" * 32, runtime])):
+            memo.write_bytes(bad)
+            cache._code_state.cache_clear()
+            assert cache.code_fingerprint() == fp
     finally:
         cache.configure(enabled=False)
         cache._code_state.cache_clear()

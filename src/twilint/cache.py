@@ -10,10 +10,11 @@ the cache survives fresh CI checkouts; any change to a file of the project, `pac
 included, re-checks that project. Used only by `twilint check` without fixes.
 
 A warm run must cost little more than looking at the project files: the code fingerprint and the
-catalogue defaults are remembered in the cache folder (``code-state.json``, checked against the
-stat of every file they cover), so are the digests of the project files (``file-state.json``,
-see :func:`file_digest`), keys are computed from the rules' manifest and :class:`KeyFacts` (no
-rule module, no catalogue parse), and a project's key once a run.
+catalogue defaults are remembered in the cache folder (``code-state``, checked against the
+stat of every file they cover), so are the digests of the project files (``file-state``, see
+:func:`file_digest`), the cache's files are read without ``json`` (see :func:`_pack`), keys are
+computed from the rules' manifest and :class:`KeyFacts` (no rule module, no catalogue parse),
+and a project's key once a run.
 
 Location: `--cache-dir`, else `$TWILINT_CACHE_DIR`, else `.twilint_cache` in the working folder
 (with a `.gitignore` of `*` inside, as ruff does). `--no-cache` turns it off.
@@ -28,7 +29,6 @@ joined in the order a serial run produces (see :func:`_run_units`).
 from __future__ import annotations
 
 import functools
-import json
 import os
 from pathlib import Path
 from stat import S_ISREG
@@ -41,7 +41,7 @@ try:  # (what hashlib uses for blake2b, without loading OpenSSL: 2 ms of a warm 
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 PARALLEL_MIN_FILES = 50  # below this, forking workers costs more than it saves (measured: 80 files in 20 projects, 0.30 s -> 0.27 s)
 SHARD_MIN_FILES = 64  # a project with this many target files is split into slices across workers
 
@@ -174,16 +174,14 @@ def _code_state() -> tuple[str, tuple[str, str]]:
         except OSError:
             stamp.update(f"{label}\0-\n".encode())
     stamp_hex = stamp.hexdigest()
-    memo = os.path.join(os.fspath(SETTINGS.directory), "code-state.json") if SETTINGS.directory else None
+    memo = os.path.join(os.fspath(SETTINGS.directory), "code-state") if SETTINGS.directory else None
     if memo is not None:
         try:
             with open(memo, "rb") as fh:
-                got = json.loads(fh.read())
-            if got["stamp"] == stamp_hex:
-                runtime, handler = got["defaults"]
-                if isinstance(got["fingerprint"], str) and isinstance(runtime, str) and isinstance(handler, str):
-                    return got["fingerprint"], (runtime, handler)
-        except (OSError, ValueError, KeyError, TypeError):
+                got = _unpack(fh.read(), "code")
+            if got is not None and len(got) == 5 and got[1] == stamp_hex:
+                return got[2], (got[3], got[4])
+        except OSError:
             pass
     h = blake2b(digest_size=16)
     h.update(f"{CACHE_VERSION}:{__version__}".encode())
@@ -201,7 +199,9 @@ def _code_state() -> tuple[str, tuple[str, str]]:
     facts = load_facts()
     defaults = (facts.default_runtime, facts.default_handler)
     if memo is not None:
-        _write_atomic(memo, json.dumps({"stamp": stamp_hex, "fingerprint": fp, "defaults": defaults}))
+        packed = _pack("code", [stamp_hex, fp, *defaults])
+        if packed is not None:
+            _write_atomic(memo, packed)
     return fp, defaults
 
 
@@ -223,7 +223,7 @@ class KeyFacts:
         self.default_handler = handler
 
 
-def _write_atomic(path: str, text: str) -> None:
+def _write_atomic(path: str, data: bytes) -> None:
     """Best effort (a cache that cannot be written is not an error)."""
     try:
         directory = os.path.dirname(path)
@@ -233,14 +233,14 @@ def _write_atomic(path: str, text: str) -> None:
                 fh.write("# created by twilint\n*\n")
         os.makedirs(directory, exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except OSError:
         pass
 
 
-_RULES_JSON: dict = {}
+_RULES_SIG_BYTES: dict = {}
 
 
 def project_key(project, rules, facts) -> str | None:
@@ -253,12 +253,12 @@ def project_key(project, rules, facts) -> str | None:
     memo = project.__dict__.get("_cache_key")
     if memo is not None and memo[0] == sig:
         return memo[1]
-    rules_json = _RULES_JSON.get(rules_sig)
-    if rules_json is None:
-        rules_json = _RULES_JSON[rules_sig] = json.dumps(list(rules_sig)).encode()
+    rules_bytes = _RULES_SIG_BYTES.get(rules_sig)
+    if rules_bytes is None:
+        rules_bytes = _RULES_SIG_BYTES[rules_sig] = "".join(f"{n}\0{s}\0" for n, s in rules_sig).encode()
     h = blake2b(digest_size=20)
     h.update(code_fingerprint().encode())
-    h.update(rules_json)
+    h.update(rules_bytes)
     h.update(repr(sorted((project.config.platform or {}).items())).encode())
     h.update(repr((facts.default_runtime, facts.default_handler)).encode())
     root = os.fspath(project.root)
@@ -278,13 +278,13 @@ def project_key(project, rules, facts) -> str | None:
 
 # A key covers the contents of every file of a project, so a warm run would read and hash every
 # file. Instead the digest of each file is remembered with its (size, mtime, ctime, inode,
-# device) in the cache folder (``file-state.json``), and reused while a file's stat is the one
+# device) in the cache folder (``file-state``), and reused while a file's stat is the one
 # recorded: what git's index does. The key is still a hash of contents; the stat only says the
 # remembered digest is still the digest of these bytes. Any write to a file changes its ctime,
 # which nothing can set back, and a file written in the last RACY_SECONDS is never remembered
 # (git's "racy" rule: a write in the same clock tick as the read could leave the stat as it was).
 RACY_SECONDS = 2.0
-_STATES: dict | None = None  # str(path) -> [size, mtime_ns, ctime_ns, inode, device, digest]
+_STATES: dict | None = None  # str(path) -> "size mtime_ns ctime_ns inode device digest"
 _STATES_CHANGED = False
 _MAX_STATES = 200_000
 
@@ -295,17 +295,17 @@ def _states() -> dict:
         _STATES = {}
         if SETTINGS.directory is not None:
             try:
-                with open(os.path.join(os.fspath(SETTINGS.directory), "file-state.json"), "rb") as fh:
-                    got = json.loads(fh.read())
-                if isinstance(got, dict) and got.get("v") == CACHE_VERSION and isinstance(got.get("files"), dict):
-                    _STATES = got["files"]
-            except (OSError, ValueError):
+                with open(os.path.join(os.fspath(SETTINGS.directory), "file-state"), "rb") as fh:
+                    got = _unpack(fh.read(), "files")
+                if got is not None and len(got) % 2 == 1:  # (the tag, then path and state pairs)
+                    _STATES = dict(zip(got[1::2], got[2::2]))
+            except OSError:
                 pass
     return _STATES
 
 
-def _stat_of(st) -> list:
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+def _stat_of(st) -> str:
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
 
 
 def _digest(content: bytes) -> str:
@@ -323,7 +323,7 @@ def _remember(path: str, st, digest: str) -> None:
     states = _states()
     if len(states) >= _MAX_STATES:
         states.clear()
-    states[path] = _stat_of(st) + [digest]
+    states[path] = f"{_stat_of(st)} {digest}"
     _STATES_CHANGED = True
 
 
@@ -339,8 +339,10 @@ def _recalled(path: str):
     if not S_ISREG(st.st_mode):
         return None, None  # (links and the like: read as SourceFile reads them)
     got = _states().get(path)
-    if got is not None and len(got) == 6 and got[:5] == _stat_of(st) and isinstance(got[5], str):
-        return got[5], st
+    if got is not None:
+        state, _, digest = got.rpartition(" ")
+        if state == _stat_of(st) and digest:
+            return digest, st
     return None, st
 
 
@@ -388,35 +390,124 @@ def save_file_states() -> None:
     if not _STATES_CHANGED or _STATES is None or SETTINGS.directory is None:
         return
     _STATES_CHANGED = False
-    _write_atomic(os.path.join(os.fspath(SETTINGS.directory), "file-state.json"),
-                  json.dumps({"v": CACHE_VERSION, "files": _STATES}, separators=(",", ":")))
+    fields = []
+    for item in _STATES.items():
+        fields += item
+    packed = _pack("files", fields)
+    if packed is not None:  # (no path holds a NUL)
+        _write_atomic(os.path.join(os.fspath(SETTINGS.directory), "file-state"), packed)
 
 
 def _entry(key: str) -> str:
-    return os.path.join(os.fspath(SETTINGS.directory), key[:2], f"{key}.json")
+    return os.path.join(os.fspath(SETTINGS.directory), key[:2], f"{key}.entry")
 
 
 def get(key: str, project) -> list[Diagnostic] | None:
     try:
         with open(_entry(key), "rb") as fh:
-            data = json.loads(fh.read())
-    except (OSError, ValueError):
+            fields = _unpack(fh.read(), "entry")
+    except OSError:
         return None
-    if not isinstance(data, dict):
+    if fields is None:
         return None
     try:
-        diags = load(data["d"], project)
+        data, skipped = _entry_data(fields)
+        diags = load(data, project)
         if diags is not None:
             known = {(str(p), w) for p, w in project.skipped}
-            project.skipped.extend((Path(p), w) for p, w in data["s"] if (p, w) not in known)
+            project.skipped.extend((Path(p), w) for p, w in skipped if (p, w) not in known)
         return diags
-    except (KeyError, TypeError, ValueError):
+    except (IndexError, TypeError, ValueError):
         return None
 
 
 def put(key: str, diags: list[Diagnostic], skipped: list) -> None:
-    """Best effort: a cache that cannot be written is not an error."""
-    _write_atomic(_entry(key), json.dumps({"d": dump(diags), "s": [[str(p), w] for p, w in skipped]}))
+    """Best effort: a cache that cannot be written is not an error (nor is a result holding a
+    NUL character, which is not cached)."""
+    packed = _pack("entry", _entry_fields(dump(diags), [(str(p), w) for p, w in skipped]))
+    if packed is not None:
+        _write_atomic(_entry(key), packed)
+
+
+# -- on-disk form ------------------------------------------------------------------------------
+# The cache's files (entries, ``file-state``, ``code-state``) are lists of strings joined by NUL,
+# the first one naming the kind of file and CACHE_VERSION: a warm run reads them with a split, and
+# without ``json`` (whose import is ~1.2 ms of its start-up). No string may hold a NUL: no path
+# can, and a result whose text does is not cached. The UTF-8 keeps lone surrogates (file names
+# that are not UTF-8), so every string reads back as it was written.
+
+
+def _pack(kind: str, fields: list[str]) -> bytes | None:
+    """``fields`` as the bytes of a cache file of this ``kind``; None when one of them holds a
+    NUL."""
+    text = f"{kind} {CACHE_VERSION}\0" + "\0".join(fields)
+    if text.count("\0") != len(fields):
+        return None
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _unpack(data: bytes, kind: str) -> list[str] | None:
+    """The strings of a cache file of this ``kind`` and version; None for anything else."""
+    try:
+        fields = data.decode("utf-8", "surrogatepass").split("\0")
+    except UnicodeDecodeError:
+        return None
+    return fields if fields[0] == f"{kind} {CACHE_VERSION}" else None
+
+
+def _entry_fields(data: list, skipped: list) -> list[str]:
+    """An entry's strings (after its kind): :func:`dump`'s diagnostics, then the skipped
+    (path, why) pairs. An optional string is "" when absent, else "=" and the string."""
+    out = [str(len(data))]
+    for rule, message, path, start, end, sev, line, col, eline, ecol, fix in data:
+        out += (rule, message, path, str(start), str(end), str(sev), str(line), str(col), str(eline), str(ecol))
+        if fix is None:
+            out.append("")
+            continue
+        desc, safety, reason, edits, create = fix
+        out += ("fix", desc, safety, "" if reason is None else "=" + reason, str(len(edits)))
+        for edit_start, edit_end, text in edits:
+            out += (str(edit_start), str(edit_end), text)
+        out += ("",) if create is None else ("=" + create[0], create[1])
+    out.append(str(len(skipped)))
+    for path, why in skipped:
+        out += (path, why)
+    return out
+
+
+def _entry_data(f: list[str]) -> tuple[list, list]:
+    """(:func:`dump`'s diagnostics, the skipped pairs) from an entry's strings (its kind
+    first, then :func:`_entry_fields`'); IndexError or ValueError when they are not such a list."""
+    data = []
+    i = 2
+    for _ in range(int(f[1])):
+        rule, message, path, start, end, sev, line, col, eline, ecol, has_fix = f[i:i + 11]
+        i += 11
+        fix = None
+        if has_fix:
+            if has_fix != "fix":
+                raise ValueError(has_fix)
+            desc, safety, reason, n = f[i:i + 4]
+            i += 4
+            edits = []
+            for _ in range(int(n)):
+                edits.append([int(f[i]), int(f[i + 1]), f[i + 2]])
+                i += 3
+            create = f[i]
+            i += 1
+            if create:
+                create = [create[1:], f[i]]
+                i += 1
+            fix = [desc, safety, reason[1:] if reason else None, edits, create or None]
+        data.append([rule, message, path, int(start), int(end), int(sev), int(line), int(col), int(eline),
+                     int(ecol), fix])
+    skipped = []
+    for _ in range(int(f[i])):
+        skipped.append((f[i + 1], f[i + 2]))
+        i += 2
+    if i + 1 != len(f):
+        raise ValueError("trailing fields")
+    return data, skipped
 
 
 # -- parallel ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from twilint.config import Config, ConfigError, load_toml, from_mapping
 from twilint.records import field, record
-from twilint.sources.text import DecodeError, LineIndex, TextInfo, decode
+from twilint.sources.text import BOMS, DecodeError, LineIndex, TextInfo, decode
 
 TYPE_CHECKING = False  # (typing is not imported at run time; see twilint.model)
 if TYPE_CHECKING:  # pragma: no cover  (twilint.sources.values is imported when a file is parsed)
@@ -841,10 +841,12 @@ class Discovery:
         # twilio-run falls back to `src` (and `static`) when there is no `functions` (`assets`)
         # folder; in a web app with a `twilio` dependency, `src` is the app's own source, so that
         # fallback only applies when the project is clearly a Toolkit project.
-        # (whether it is one is only asked when neither `functions` nor `src/functions` is there)
+        # (whether it is one is only asked when neither `functions` nor `src/functions` is
+        # there, and `src` is, or when the config names a folder)
         fn_dirs = self._pick_dirs(p, None, _FN_DEFAULTS, names_set) if not fn_folder else []
-        if not fn_dirs:
-            toolkit = p.serverless_config_file is not None or bool(p.dependency_names() & TWILIO_STRONG_DEPS)
+        if not fn_dirs and (fn_folder or names_set is None or "src" in names_set):
+            toolkit = p.serverless_config_file is not None or (
+                _may_name(p.package_json, TWILIO_STRONG_DEPS) and bool(p.dependency_names() & TWILIO_STRONG_DEPS))
             fn_defaults = _FN_DEFAULTS + ("src",) if toolkit else _FN_DEFAULTS
             if fn_folder or toolkit:
                 fn_dirs = self._pick_dirs(p, fn_folder, fn_defaults, names_set)
@@ -1124,6 +1126,21 @@ class Discovery:
             if sx == sd or _under(sx, sd):
                 return True
         return False
+
+
+def _may_name(f: SourceFile | None, names) -> bool:
+    """Could the file ``f`` name one of ``names``? False only when its bytes hold none of them
+    (nor an escape, nor another encoding than UTF-8, which could spell one otherwise): then
+    it need not be parsed to know."""
+    if f is None:
+        return False
+    tag, raw = f.content_key()
+    if tag != b"R" or b"\\" in raw or raw.startswith(_OTHER_BOMS):
+        return True
+    return any(n.encode() in raw for n in names)
+
+
+_OTHER_BOMS = tuple(bom for bom, encoding in BOMS if encoding != "utf-8")
 
 
 def _str_key(cfg: Value | None, key: str) -> str | None:
