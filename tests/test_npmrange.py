@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from twilint import npmrange as nr
 
 #: npm ``semver`` release the implementation is checked against.
-NPM_SEMVER_VERSION = "7.7.2"
+NPM_SEMVER_VERSION = "7.8.5"
 #: Minimum number of (version, range) satisfies() pairs that must be compared.
 MIN_SATISFIES_PAIRS = 20_000
 #: Minimum number of results compared over all the differential tests.
@@ -134,6 +134,9 @@ HAND_RANGES = [
     "<=9007199254740991", ">9007199254740991", ">=1.2.3 <=99999999999999999999",
     "1.2.3-99999999999999999999", ">1.2.3-alpha.1", ">1.2.3", ">1.2.3-0",
     "1.2.3-" + "a" * 250, ">=1.2.3-" + "a" * 249, "1.2.3-a.b.c.d.e.f.g.h",
+    # build metadata anywhere in a range, wildcards before numbers (semver 7.8)
+    "x+b", "1.2.3+b.c || 2+d", ">=1.0.0+a <2.0.0+b", "1+b", "^1.2.3+b-c", "1.2.3 +b", "+b",
+    "1.2.3+", "1.2.3++b", "x.1", "X.x.2", "*.x.1", "1.*.2", "1.X.x", ">x.1", "<=1.x.2", "~x.1",
 ]
 
 GRID_OPERATORS = ["", "=", "<", "<=", ">", ">=", "~", "^", "~>", "v", "= ", ">= ", "^ "]

@@ -1,8 +1,9 @@
 """npm-compatible version ranges.
 
 A pure-Python re-implementation of the range semantics of npm's ``semver``
-package (v7, default options: ``loose: false``, ``includePrerelease: false``),
-which is what ``npm install`` uses to resolve ``dependencies`` entries.  The
+package (7.8.5, the release npm 11 bundles; default options: ``loose: false``,
+``includePrerelease: false``), which is what ``npm install`` uses to resolve
+``dependencies`` entries.  The
 PyPI ``semver`` package cannot evaluate npm ranges, so only its
 :class:`semver.Version` value type is used here (as the return type of
 :func:`parse_version`); all parsing and ordering follows npm exactly.
@@ -22,6 +23,9 @@ Behaviour is checked differentially against the real npm package by
   numeric parts above ``Number.MAX_SAFE_INTEGER`` are invalid, and npm's
   double-precision comparison of very large numeric prerelease identifiers
   is mimicked).
+* Build metadata is removed from a range before anything else (``x+b`` is
+  ``*``), and a wildcard before a number (``x.1``, ``1.x.3``) makes no
+  x-range, so such a range is invalid: both as semver 7.8 does.
 
 Where npm throws on an invalid range, :func:`min_version` returns ``None``
 and :func:`intersects` returns ``False`` (like :func:`satisfies` and
@@ -209,6 +213,7 @@ _RE_COMPARATOR = _bounded(rf"^{_GTLT}{_WS}*({_FULL_PLAIN})\Z|^\Z")
 _RE_COMPARATOR_TRIM = _bounded(f"({_WS}*){_GTLT}{_WS}*({_LOOSE_PLAIN}|{_X_PLAIN})")
 _RE_HYPHEN = _bounded(rf"^{_WS}*({_X_PLAIN}){_WS}+-{_WS}+({_X_PLAIN}){_WS}*\Z")
 _RE_STAR = _bounded(rf"(<|>)?=?{_WS}*\*")
+_BUILD_STRIP = re.compile(_BUILD)  # (unbounded, as npm's: every match goes)
 _RE_GTE0 = _bounded(rf"^{_WS}*>={_WS}*0\.0\.0{_WS}*\Z")
 
 # ---------------------------------------------------------------------------
@@ -476,6 +481,8 @@ def _tilde(m: re.Match[str]) -> str:
 
 def _xrange(m: re.Match[str]) -> str:
     gtlt, M, mi, p = m[1] or "", m[2], m[3], m[4]
+    if (_is_x(M) and not _is_x(mi)) or (_is_x(mi) and p and not _is_x(p)):
+        return m[0]  # `x.1`, `1.x.2`: a wildcard before a number is no x-range (semver 7.8)
     x_major = _is_x(M)
     x_minor = x_major or _is_x(mi)
     x_patch = x_minor or _is_x(p)
@@ -557,6 +564,8 @@ def _join_groups(*groups: str | None) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _parse_part(part: str) -> tuple[Comparator, ...]:
+    # build metadata is dropped first, wherever it is (semver 7.8: `x+b` is `*`)
+    part = _BUILD_STRIP.sub("", part)
     part = _RE_HYPHEN.sub(_hyphen, part, count=1)
     part = _RE_COMPARATOR_TRIM.sub(lambda m: _join_groups(m[1], m[2], m[3]), part)
     part = _RE_TILDE_TRIM.sub(lambda m: _join_groups(m[1]) + "~", part)
