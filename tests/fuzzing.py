@@ -1,6 +1,6 @@
 """The mutation fuzzer behind tests/test_fuzz.py (issue 10), usable on its own for long runs:
 
-    .venv/bin/python tests/fuzzing.py --examples 5000 [--seed N] [--fix]
+    .venv/bin/python tests/fuzzing.py --examples 5000 [--seed N] [--fix | --migrate]
 
 (or ``TWILINT_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/test_fuzz.py``).
 
@@ -18,7 +18,8 @@ exit code, as the CLI does) and :func:`check_invariants` says what went wrong, i
 - every other file is still checked: both sentinels are reported.
 
 With ``fix=True`` it also runs ``--fix --unsafe-fixes`` on the input and checks the fix
-invariants (:func:`check_fix_invariants`).
+invariants (:func:`check_fix_invariants`). ``--migrate`` runs the migrations on the inputs
+instead (:func:`fuzz_migrate`, :func:`check_migration`).
 """
 
 from __future__ import annotations
@@ -661,6 +662,141 @@ def fuzz_one(seed: int, workdir: Path, fix: bool = False) -> tuple[list[str], st
     return failures, desc, verified
 
 
+# -- migrations ------------------------------------------------------------------------------
+
+MIGRATION_RECIPES = ("node22", "node24", "legacy-config")
+
+
+def _parses(path: Path, data: bytes) -> bool | None:
+    """Does ``data`` (UTF-8, as decoded) parse as what the file at ``path`` is? None for a kind
+    of file this check does not judge."""
+    from twilint.sources.json5 import parse_json5
+    from twilint.sources.values import ValueSyntaxError
+    from twilint.sources.yaml_values import parse_yaml
+
+    name = path.name
+    try:
+        if name.endswith(".json") and name != ".twilioserverlessrc.json" or name == ".twiliodeployinfo":
+            json.loads(data.decode("utf-8"))
+        elif name in (".twilioserverlessrc", ".twilioserverlessrc.json"):
+            parse_json5(data)
+        elif name.endswith((".yaml", ".yml")):
+            parse_yaml(data)
+        else:
+            return None
+    except (ValueError, ValueSyntaxError, RecursionError):
+        return False
+    return True
+
+
+def _plans(base: Path, recipe: str, delete_old: bool):
+    """(plans, errors) of `twilint migrate` RECIPE for ``base``, as its command makes them
+    ("node22" and "node24" are `migrate node22 --to ...`)."""
+    if recipe == "legacy-config":
+        from twilint.migrate.legacy_config import find_legacy, plan_for
+
+        found, missing = find_legacy([base])
+        return [plan_for(p, None, delete_old) for p in found], missing
+    from twilint.migrate.node22 import build_plans
+
+    return build_plans([base], recipe)
+
+
+def check_migration(base: Path, outside: Path, recipe: str, delete_old: bool = False) -> tuple[list[str], int]:
+    """`twilint migrate` RECIPE (write mode, in-process) on ``base``: nothing escapes, the exit
+    code is 0, 1 or 2, nothing outside ``base`` or in node_modules changes, nothing is deleted
+    but a legacy config with ``delete_old``, every edited file keeps its encoding, BOM and CRLF
+    line endings, still parses (JavaScript by the strict check, JSON, JSON5 and YAML by
+    twilint's parsers) when it parsed before, and a second run plans nothing. Returns the
+    failures and how many written files were verified."""
+    from twilint.fixes import strict_validate
+    from twilint.migrate.base import execute
+    from twilint.sources.text import DecodeError, decode
+
+    failures: list[str] = []
+    before, before_outside = snapshot(base), snapshot(outside)
+    try:
+        plans, errors = _plans(base, recipe, delete_old)
+        code = execute(plans, "write", None, True, io.StringIO(), io.StringIO())
+    except BaseException as exc:  # the invariant: nothing escapes
+        import traceback
+
+        return ["traceback:\n" + "".join(traceback.format_exception(exc))[-4000:]], 0
+    if code not in (0, 1, 2):
+        failures.append(f"exit code {code}")
+    if snapshot(outside) != before_outside:
+        failures.append("a file outside the input changed")
+    after = snapshot(base)
+    verified = 0
+    strict = []
+    for path in sorted(set(before) | set(after)):
+        old, new = before.get(path), after.get(path)
+        if old == new:
+            continue
+        if "node_modules" in Path(os.path.realpath(path)).parts:
+            failures.append(f"wrote into node_modules: {path}")
+        if new is None:
+            if not (delete_old and path.name == ".twilio-functions"):
+                failures.append(f"deleted {path}")
+            continue
+        try:
+            new_data, new_info = decode(new)
+        except DecodeError as exc:
+            failures.append(f"{path}: written as undecodable text ({exc})")
+            continue
+        if old is not None:
+            try:
+                old_data, old_info = decode(old)
+            except DecodeError:
+                failures.append(f"{path}: edited although it could not be decoded")
+                continue
+            if (old_info.bom, old_info.encoding) != (new_info.bom, new_info.encoding):
+                failures.append(f"{path}: encoding or BOM changed")
+            if old_data.count(b"\r\n") and not new_data.count(b"\r\n"):
+                failures.append(f"{path}: CRLF line endings lost")
+        else:
+            old_data = None
+        kind = _parses(path, new_data)
+        if kind is False and (old_data is None or _parses(path, old_data)):
+            failures.append(f"{path}: no longer parses after the migration")
+        if path.suffix in (".js", ".cjs", ".mjs"):
+            strict.append((path, old_data if old_data is not None else b"", new_data, path.suffix == ".mjs"))
+        verified += 1
+    for (path, *_), err in zip(strict, strict_validate([(o, n, m) for _, o, n, m in strict])):
+        if err:
+            failures.append(f"{path}: fails the strict check after the migration: {err}")
+    if not failures and code == 0 and not errors and not any(p.errors for p in plans):
+        try:
+            again, _ = _plans(base, recipe, delete_old)
+        except BaseException as exc:
+            import traceback
+
+            return ["second run, traceback:\n" + "".join(traceback.format_exception(exc))[-4000:]], verified
+        pending = [f"{c.path} ({c.description})" for p in again for c in p.changes]
+        if pending:
+            failures.append(f"a second run would change {pending}")
+    return failures, verified
+
+
+def fuzz_migrate(seed: int, workdir: Path) -> tuple[list[str], str, int]:
+    """Make input ``seed`` in ``workdir`` and migrate it: `migrate node22` to node22 or node24, or
+    `migrate legacy-config` (with --delete-old every other time), by seed. Half the
+    legacy-config inputs are mutations of a project that has a legacy config."""
+    rng = random.Random(seed)
+    recipe = MIGRATION_RECIPES[seed % len(MIGRATION_RECIPES)]
+    project = None
+    if recipe == "legacy-config" and rng.random() < 0.5:
+        project = rng.choice([p for p in fixture_projects() if (p / ".twilio-functions").is_file()])
+    base, mutation = make_input(rng, workdir, project)
+    delete_old = recipe == "legacy-config" and seed % 2 == 0
+    desc = f"seed {seed}: {mutation.desc}; migrate {recipe}{' --delete-old' if delete_old else ''}"
+    try:
+        failures, verified = check_migration(base, workdir / "outside", recipe, delete_old)
+    finally:
+        _restore_permissions(workdir)
+    return failures, desc, verified
+
+
 def _restore_permissions(d: Path) -> None:
     for dirpath, dirnames, filenames in os.walk(d):
         for n in dirnames + filenames:
@@ -681,6 +817,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--examples", type=int, default=int(os.environ.get("TWILINT_FUZZ_EXAMPLES", "500")))
     ap.add_argument("--seed", type=int, default=0, help="first seed; input i uses seed + i")
     ap.add_argument("--fix", action="store_true", help="also run --fix --unsafe-fixes and check the fix invariants")
+    ap.add_argument("--migrate", action="store_true", help="run the migrations (node22, node24, legacy-config) instead")
     ap.add_argument("--stop", action="store_true", help="stop at the first failure")
     args = ap.parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
@@ -691,7 +828,10 @@ def main(argv: list[str] | None = None) -> int:
         seed = args.seed + i
         t1 = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="twilint-fuzz-") as tmp:
-            failures, desc, v = fuzz_one(seed, Path(tmp), fix=args.fix)
+            if args.migrate:
+                failures, desc, v = fuzz_migrate(seed, Path(tmp))
+            else:
+                failures, desc, v = fuzz_one(seed, Path(tmp), fix=args.fix)
         verified += v
         if time.monotonic() - t1 > 5:
             print(f"slow ({time.monotonic() - t1:.0f} s): {desc}")

@@ -113,6 +113,19 @@ def test_mutated_fixture_projects(tmp_path_factory, seed, fix):
     _report("mutated inputs so far (fixed files verified)", f"{COUNTS['inputs']} ({COUNTS['fix-verified']})")
 
 
+@FUZZ
+@given(seed=st.integers(min_value=0, max_value=2**31 - 1))
+def test_migrations_on_mutated_fixture_projects(tmp_path_factory, seed):
+    """`twilint migrate node22` (to node22 and node24) and `migrate legacy-config` on mutated
+    fixture projects: fuzzing.check_migration's invariants (nothing escapes, nothing outside
+    the project or in node_modules changes, every written file keeps its encoding and still
+    parses, a second run plans nothing). ``python tests/fuzzing.py --migrate`` for a long run."""
+    work = tmp_path_factory.mktemp("fuzz-migrate")
+    failures, desc, verified = fuzzing.fuzz_migrate(seed, work)
+    shutil.rmtree(work, ignore_errors=True)
+    assert not failures, desc + "\n" + "\n".join(failures)
+
+
 # Hostile inputs every run covers, whatever hypothesis picks: (relative path, bytes or an action).
 HOSTILE = [
     *[("functions/deep.js", c) for c in fuzzing.DEEP["js"]],
@@ -140,6 +153,9 @@ HOSTILE = [
     ("functions/empty.js", b""),
     ("functions/truncated.js", b"exports.handler = function (context, event, callback) {\n  callback(null, `"),
     (".twiliodeployinfo", b'{"x": ' + b"[" * 5000),
+    # configured folders no file system can hold: a name too long, a NUL (Path.is_dir raises)
+    (".twilioserverlessrc", b'{"functionsFolder": "' + b"a" * 300 + b'", "assetsFolder": "dist/' + b"b" * 300 + b'"}'),
+    (".twilioserverlessrc", b'{"functionsFolder": "a\\u0000b", "assetsFolder": "dist/\\u0000"}'),
     (".twilio-functions", b"{" * 5000),
     (".nvmrc", b"\xff" * 10),
     ("functions/dir.js", "directory"),
@@ -355,3 +371,75 @@ def test_object_lookups_are_not_linear():
 
     deps.members.append(Member("late", 0, 0, Value("string", 0, 0, "x")))
     assert deps.get("late").data == "x"
+
+
+# -- migrations on hostile inputs ---------------------------------------------------------------
+
+MIGRATION_HOSTILE = HOSTILE + [
+    (".env", b"ACCOUNT_SID=AC" + b"\xff" * 32 + b"\n"),  # not UTF-8
+    (".env", "ACCOUNT_SID=AC0123456789abcdef0123456789abcdef\n".encode("utf-16")),
+    (".env", "fifo"),
+    (".twilioserverlessrc", b'{ "runtime": "node18", "x": "\x00" }\n'),  # a NUL: binary
+    (".twilioserverlessrc", '{\r\n  "runtime": "node18"\r\n}\r\n'.encode("utf-16")),
+    (".twilioserverlessrc", "fifo"),
+    (".twiliodeployinfo", "fifo"),
+    (".twiliodeployinfo", '{\n  "AC0123456789abcdef0123456789abcdef": {}\n}\n'.encode("utf-16")),
+    ("package.json", b"\xef\xbb\xbf" + b'{"dependencies": {"twilio": "^5"}, "twilioserverless": {"a": ' + b"[" * 5000),
+    ("package.json", "fifo"),
+    ("package-lock.json", "fifo"),
+    (".twilio-functions", "fifo"),
+    (".twilio-functions", b"[" * 5000),
+    (".twilio-functions", "symlink-outside"),
+]
+MIGRATIONS = [("node22", "migrate/node18-js/before"), ("node24", "migrate/node16-yaml/before"),
+              ("node22", "migrate/node14-json5/before"),
+              ("legacy-config", "migrate-legacy/simple"), ("legacy-config", "migrate-legacy/custom")]
+
+
+class _Deadline:
+    """Fail (TimeoutError) instead of hanging: a read of a FIFO blocks until a writer comes."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+
+    def __enter__(self):
+        import signal
+
+        def expire(signum, frame):
+            raise TimeoutError(f"still running after {self.seconds} s (blocked on a FIFO?)")
+
+        self.old = signal.signal(signal.SIGALRM, expire)
+        signal.alarm(self.seconds)
+
+    def __exit__(self, *exc):
+        import signal
+
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, self.old)
+
+
+@pytest.mark.parametrize("recipe,fixture", MIGRATIONS)
+def test_migrations_survive_hostile_inputs(tmp_path, recipe, fixture):
+    failures = []
+    for i, (rel, what) in enumerate(MIGRATION_HOSTILE):
+        work = tmp_path / str(i)
+        root = work / "in" / "project"
+        shutil.copytree(fuzzing.FIXTURES / fixture, root, symlinks=True)
+        outside = work / "outside"
+        outside.mkdir()
+        for ext in ("", ".js", ".json", ".env", ".yaml", ".toml"):
+            (outside / ("secret" + ext)).write_text(f'{{"secret": "{fuzzing.OUTSIDE_SECRET}"}}\n')
+        _apply_hostile(root, rel, what, outside)
+        try:
+            with _Deadline(60):
+                found, _ = fuzzing.check_migration(root.parent, outside, recipe, delete_old=i % 2 == 0)
+        finally:
+            fuzzing._restore_permissions(work)
+        label = what if isinstance(what, str) else repr(what[:32])
+        failures += [f"{rel} ({label}): {f}" for f in found]
+        if recipe == "legacy-config" and rel == ".twilio-functions" and what == "symlink-outside":
+            made = [p for p in root.iterdir() if p.name in (".twiliodeployinfo", ".twilioserverlessrc")]
+            if any(fuzzing.OUTSIDE_SECRET in p.read_text(errors="replace") for p in made):
+                failures.append("a legacy config linked from outside the project was migrated")
+        shutil.rmtree(work, ignore_errors=True)
+    assert not failures, "\n".join(failures)

@@ -195,6 +195,35 @@ def visibility_of(name: str) -> str:
     return "public"
 
 
+def read_file_in(path: str, root: Path | str) -> bytes:
+    """The bytes of the file at ``path``, read as twilint reads every file of the project at
+    ``root``: a regular file (never a FIFO or a device, which could block), inside the project
+    with every symbolic link resolved, of at most MAX_FILE_BYTES. Raises InputError (why it is
+    not read) or OSError."""
+    st = os.lstat(path)
+    link = stat.S_ISLNK(st.st_mode)
+    if link:
+        st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError("not a regular file" if not stat.S_ISDIR(st.st_mode) else "a folder, not a file")
+    if not (within(path, root) if link else _within_plain(path, root)):
+        raise InputError("a symbolic link to a file outside the project; not read")
+    size = st.st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        raw = os.read(fd, size + 1)
+        if len(raw) != size:  # the file changed size since the stat (or a short read): read to the end
+            parts = [raw]
+            while chunk := os.read(fd, 1 << 16):
+                parts.append(chunk)
+            raw = b"".join(parts)
+    finally:
+        os.close(fd)
+    return raw
+
+
 class SourceFile:
     """One file of a project. Read, decoded and parsed lazily, at most once."""
 
@@ -221,29 +250,8 @@ class SourceFile:
         """Read the raw bytes (or set ``read_error``); decoding is left to :meth:`_load`."""
         if self.is_read:
             return
-        path = os.fspath(self.path)
         try:
-            st = os.lstat(path)
-            link = stat.S_ISLNK(st.st_mode)
-            if link:
-                st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode):
-                raise InputError("not a regular file" if not stat.S_ISDIR(st.st_mode) else "a folder, not a file")
-            if not (within(path, self.project.root) if link else _within_plain(path, self.project.root)):
-                raise InputError("a symbolic link to a file outside the project; not read")
-            size = st.st_size
-            if size > MAX_FILE_BYTES:
-                raise InputError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; skipped")
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                raw = os.read(fd, size + 1)
-                if len(raw) != size:  # the file changed size since the stat (or a short read): read to the end
-                    parts = [raw]
-                    while chunk := os.read(fd, 1 << 16):
-                        parts.append(chunk)
-                    raw = b"".join(parts)
-            finally:
-                os.close(fd)
+            raw = read_file_in(os.fspath(self.path), self.project.root)
         except InputError as exc:
             self.read_error = str(exc)
             return
@@ -590,7 +598,7 @@ class Project:
         dirs = tuple(self.functions_dirs)
         got = self.__dict__.get("_functions_dir_exists")
         if got is None or got[0] != dirs:
-            got = self.__dict__["_functions_dir_exists"] = (dirs, any(d.is_dir() for d in dirs))
+            got = self.__dict__["_functions_dir_exists"] = (dirs, any(os.path.isdir(d) for d in dirs))
         return got[1]
 
     def is_function_file(self, f: SourceFile) -> bool:
@@ -642,14 +650,14 @@ def _enclosing_root(d: str, names_of) -> str | None:
 def find_enclosing_root(path: Path) -> Path | None:
     """The nearest folder at or above ``path`` that is a project root."""
     if not path.is_absolute():
-        d = path if path.is_dir() else path.parent
+        d = path if os.path.isdir(path) else path.parent
         fallback = None
         for cand in (d, *d.parents):
             if cand.name == "node_modules":
                 return None
             if is_project_root(cand):
                 return cand
-            if fallback is None and (cand / "functions").is_dir() and cand.name not in ("src",):
+            if fallback is None and os.path.isdir(cand / "functions") and cand.name not in ("src",):
                 fallback = cand
         return fallback
     sp = os.fspath(path)
@@ -860,6 +868,9 @@ class Discovery:
                    names: "frozenset[str] | None" = None) -> list[Path]:
         root = p.root
         if configured:
+            if "\0" in configured:  # (no folder can be named so: config-path-not-found says it)
+                p.skipped.append((root, "the Toolkit config names a folder with a NUL character; not read"))
+                return []
             cdir = (root / configured).resolve() if not os.path.isabs(configured) else Path(configured)
             if not within(cdir, root):
                 # `functionsFolder: '../../etc'`: twilint reads nothing outside the project.
@@ -873,9 +884,7 @@ class Discovery:
                 src = [root / d for d in defaults if (root / d).is_dir() and root / d != cdir]
                 if src:
                     return src[:1]
-            if cdir.is_dir():
-                return [cdir]
-            return [cdir]
+            return [cdir]  # (there or not: a missing configured folder is the rules' to report)
         sroot = os.fspath(root)
         for d in defaults:
             if names is not None and d.split("/", 1)[0] not in names:

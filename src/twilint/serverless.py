@@ -270,7 +270,7 @@ def deploy_env_files(project: Project) -> list[EnvRef]:
             continue
         seen.add(path)
         f = project.files.get(path)
-        if f is None and path.is_file():
+        if f is None and os.path.isfile(path):
             f = SourceFile(path, project, "env", "other")
         if f is not None and not f.ok:
             f = None
@@ -344,12 +344,12 @@ def deploys_functions(project: Project) -> bool:
         return False
     if project_has_function_files(project):
         return True
-    return not any(d.is_dir() for d in project.assets_dirs) and project.twilio_evidence == "strong"
+    return not any(os.path.isdir(d) for d in project.assets_dirs) and project.twilio_evidence == "strong"
 
 
 def project_has_function_files(project: Project) -> bool:
     return any(f.role == "function" and f.kind in ("js", "ts") for f in project.files.values()) or any(
-        d.is_dir() and any(True for _ in d.rglob("*.js")) for d in project.functions_dirs
+        os.path.isdir(d) and any(True for _ in d.rglob("*.js")) for d in project.functions_dirs
     )
 
 

@@ -56,7 +56,7 @@ def function_entries(project) -> list[Entry] | None:
     cache = project.__dict__.setdefault("_deploy_paths", {})
     if "functions" in cache:
         return cache["functions"]
-    dirs = [d for d in project.functions_dirs if d.is_dir()]
+    dirs = [d for d in project.functions_dirs if os.path.isdir(d)]
     out: list[Entry] | None = None
     if dirs:
         out = []
@@ -85,7 +85,7 @@ def asset_entries(project) -> list[Entry] | None:
     cache = project.__dict__.setdefault("_deploy_paths", {})
     if "assets" in cache:
         return cache["assets"]
-    dirs = [d for d in project.assets_dirs if d.is_dir()]
+    dirs = [d for d in project.assets_dirs if os.path.isdir(d)]
     out: list[Entry] | None = None
     if dirs and not any(part in BUILD_DIRS for d in dirs for part in _rel_parts(d, project.root)):
         out = []

@@ -25,6 +25,7 @@ references of a package and are skipped.
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -424,7 +425,7 @@ class InstalledPackage:
         out = []
         if self.data.get("gypfile") is True:
             out.append("`gypfile: true` in its package.json")
-        if (self.dir / "binding.gyp").is_file():
+        if os.path.isfile(self.dir / "binding.gyp"):
             out.append("a `binding.gyp`")
         scripts = self.data.get("scripts")
         if isinstance(scripts, dict):
@@ -511,7 +512,7 @@ def _conditional_target(entry, conditions: tuple[str, ...]) -> str | None:
 def _resolve_file(pkg_dir: Path, target: str) -> Path | None:
     base = pkg_dir / target.removeprefix("./")
     for cand in (base, Path(str(base) + ".js"), Path(str(base) + ".json"), base / "index.js"):
-        if cand.is_file():
+        if os.path.isfile(cand):
             return cand
     # Not on disk (a trimmed fixture, a partial install): judge by the name.
     return base
@@ -521,7 +522,7 @@ def _nearest_type(d: Path, pkg_dir: Path) -> str:
     cur = d
     while True:
         pj = cur / "package.json"
-        if pj.is_file():
+        if os.path.isfile(pj):
             from twilint.project import within
 
             try:

@@ -146,7 +146,7 @@ class _Manifest:
 
 
 def find_manifest(source: Path) -> Path | None:
-    found = [source / n for n in MANIFEST_NAMES if (source / n).is_file()]
+    found = [source / n for n in MANIFEST_NAMES if os.path.isfile(source / n)]
     if len(found) > 1:
         raise Refused(f"{display(source)}: several manifests ({', '.join(p.name for p in found)}): keep one")
     return found[0] if found else None
@@ -160,7 +160,7 @@ def _safe_source(source: Path, rel: str, where: str) -> str:
     if any(p == ".." for p in parts):
         raise Refused(f"{where}: `{rel}` escapes the source folder (`..`)")
     full = source / rel
-    if not full.is_file():
+    if not os.path.isfile(full):
         raise Refused(f"{where}: `{rel}` is not a file in {display(source)}")
     real, base = os.path.realpath(full), os.path.realpath(source)
     if os.path.commonpath([real, base]) != base:
@@ -625,7 +625,7 @@ def build(exp: Export, out: Path, name: str | None, fix: bool) -> Built:
             files[rel] = (stage / rel).read_bytes()
         for p in sorted(stage.rglob("*")):
             rel = p.relative_to(stage).as_posix()
-            if p.is_file() and rel not in files:
+            if os.path.isfile(p) and rel not in files:
                 files[rel] = p.read_bytes()  # created by a fix
                 desc[rel] = "created by a twilint fix"
     for rel, rule, what in fixed:
@@ -685,11 +685,11 @@ def _lint(stage: Path, fix: bool):
 def plan_for(source: Path, out: Path, manifest: Path | None, name: str | None, force: bool, fix: bool) -> Plan:
     plan = Plan(project=out, recipe="classic", source="Functions (Classic)", target="Serverless Toolkit project")
     try:
-        if not source.is_dir():
+        if not os.path.isdir(source):
             raise Refused(f"{display(source)}: not a folder")
-        if out.exists() and not out.is_dir():
+        if os.path.exists(out) and not os.path.isdir(out):
             raise Refused(f"{display(out)}: exists and is not a folder")
-        if out.is_dir() and not force:
+        if os.path.isdir(out) and not force:
             entries = [e for e in os.listdir(out) if e != ".git"]
             if entries:
                 raise Refused(f"{display(out)}: the output folder is not empty ({len(entries)} entries): "
@@ -711,9 +711,9 @@ def plan_for(source: Path, out: Path, manifest: Path | None, name: str | None, f
                 plan.errors.append(f"{display(path)}: is a link out of the output folder; nothing written")
                 plan.changes.clear()
                 return plan
-        if path.is_file():
+        if os.path.isfile(path):
             plan.edit(path, path.read_bytes(), built.files[rel], built.descriptions.get(rel, "replaced (--force)"))
-        elif path.exists():
+        elif os.path.exists(path):
             plan.errors.append(f"{display(path)}: exists and is not a file")
             plan.changes.clear()
             return plan

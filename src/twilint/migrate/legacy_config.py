@@ -75,14 +75,16 @@ def read_legacy(path: Path, account_sid: str | None) -> Legacy:
     leg = Legacy(path)
     name = display(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read(path)[0].decode("utf-8")
         data = json.loads(text)
-    except OSError as exc:
-        leg.errors.append(f"{name}: cannot read it: {exc.strerror or exc}")
+    except _Unreadable as exc:
+        leg.errors.append(f"{name}: cannot read it: {exc}")
         return leg
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:
         where = f"{name}:{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else name
-        leg.errors.append(f"{where}: not JSON, as twilio-run requires: {exc.msg if hasattr(exc, 'msg') else exc}")
+        why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply" if isinstance(
+            exc, RecursionError) else exc
+        leg.errors.append(f"{where}: not JSON, as twilio-run requires: {why}")
         return leg
     if not isinstance(data, dict):
         leg.errors.append(f"{name}: not a JSON object")
@@ -157,12 +159,34 @@ def _setting(leg: Legacy, scope: tuple[str, ...], key: str, value, label: str) -
     leg.settings.append(((*scope, current), value, how or f"`{label}`"))
 
 
+class _Unreadable(Exception):
+    """A file the migration cannot read as text (why: the message)."""
+
+
+def _read(path: Path):
+    """(the UTF-8 text, its TextInfo) of the file at ``path`` in the project of the legacy
+    file's folder, read as twilint reads every project file (``twilint.project.read_file_in``:
+    a regular file in the project, never a FIFO; at most 2 MiB) and decoded (a BOM, UTF-16);
+    _Unreadable when it cannot be."""
+    from twilint.project import InputError, read_file_in
+    from twilint.sources.text import DecodeError, decode
+
+    try:
+        return decode(read_file_in(os.fspath(path), path.parent))
+    except InputError as exc:
+        raise _Unreadable(str(exc)) from None
+    except OSError as exc:
+        raise _Unreadable(exc.strerror or str(exc)) from None
+    except DecodeError as exc:
+        raise _Unreadable(f"not text: {exc}") from None
+
+
 def _env_account(folder: Path) -> str | None:
     from twilint.sources.dotenv import parse_env
 
     try:
-        env = parse_env((folder / ".env").read_bytes())
-    except OSError:
+        env = parse_env(_read(folder / ".env")[0])
+    except _Unreadable:
         return None
     e = env.get("ACCOUNT_SID")
     return e.value if e is not None and e.value and ACCOUNT.match(e.value) else None
@@ -245,13 +269,13 @@ def plan_for(legacy_path: Path, account_sid: str | None, delete_old: bool) -> Pl
     # .twiliodeployinfo
     info_path = folder / ".twiliodeployinfo"
     if leg.deployinfo:
-        if info_path.is_file():
-            old = info_path.read_bytes()
+        if os.path.isfile(info_path):
             try:
+                old, info = _read(info_path)
                 root = _parse_json5(old)
                 if root is None or root.kind != "object":
                     raise ValueSyntaxError("not an object", 0)
-            except (ValueSyntaxError, RecursionError):
+            except (_Unreadable, ValueSyntaxError, RecursionError):
                 plan.errors.append(f"{display(info_path)}: exists but is not a JSON object: fix or delete it, then run again")
                 return plan
             new = old
@@ -261,14 +285,14 @@ def plan_for(legacy_path: Path, account_sid: str | None, delete_old: bool) -> Pl
                     new, _ = _insert(new, (key,), entry, "\t" if b"\n\t" in new else "  ", _parse_json5)
                 elif existing.to_python() != entry:
                     plan.notes.append(f"{display(info_path)}: kept its entry for {key} (newer than {LEGACY}'s)")
-            plan.edit(info_path, old, new, f"{len(leg.deployinfo)} deploy entries from {LEGACY}")
+            plan.edit(info_path, old, new, f"{len(leg.deployinfo)} deploy entries from {LEGACY}", info)
         else:
             text = json.dumps(leg.deployinfo, indent="\t") + "\n"  # as twilio-run writes it
             plan.create(info_path, text.encode(), f"deploy entries for {', '.join(leg.deployinfo)} from {LEGACY}")
 
     # settings -> the Toolkit config
     if leg.settings:
-        existing = [folder / n for n in SERVERLESS_CONFIG_NAMES if (folder / n).is_file()]
+        existing = [folder / n for n in SERVERLESS_CONFIG_NAMES if os.path.isfile(folder / n)]
         pj_cfg = _package_json_config(folder)
         target = existing[0] if existing else None
         if pj_cfg:
@@ -287,7 +311,11 @@ def plan_for(legacy_path: Path, account_sid: str | None, delete_old: bool) -> Pl
             plan.create(rc, (json.dumps(cfg, indent=2) + "\n").encode(),
                         f"{len(leg.settings)} settings from {LEGACY}: " + ", ".join(".".join(k) for k, _, _ in leg.settings))
         else:
-            old = target.read_bytes()
+            try:
+                old, info = _read(target)
+            except _Unreadable as exc:
+                plan.errors.append(f"{display(target)}: cannot be read ({exc}): fix it, then run again")
+                return plan
             new = old
             try:
                 moved = []
@@ -301,7 +329,7 @@ def plan_for(legacy_path: Path, account_sid: str | None, delete_old: bool) -> Pl
             except (ValueSyntaxError, RecursionError):
                 plan.errors.append(f"{display(target)}: does not parse: fix it, then run again")
                 return plan
-            plan.edit(target, old, new, f"settings from {LEGACY}: " + ", ".join(moved))
+            plan.edit(target, old, new, f"settings from {LEGACY}: " + ", ".join(moved), info)
 
     plan.needs_person.extend(unmapped)
     if delete_old:
@@ -316,8 +344,8 @@ def plan_for(legacy_path: Path, account_sid: str | None, delete_old: bool) -> Pl
 
 def _package_json_config(folder: Path) -> bool:
     try:
-        data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(_read(folder / "package.json")[0].decode("utf-8"))
+    except (_Unreadable, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and isinstance(data.get("twilioserverless"), dict)
 
@@ -333,10 +361,10 @@ def find_legacy(paths: list[Path]) -> tuple[list[Path], list[str]]:
     found, missing = [], []
     for p in paths:
         p = Path(os.path.abspath(p))
-        if p.is_file():
+        if os.path.isfile(p):
             (found if p.name == LEGACY else missing).append(p if p.name == LEGACY else f"{display(p)}: not a {LEGACY} file")
             continue
-        if not p.is_dir():
+        if not os.path.isdir(p):
             missing.append(f"{display(p)}: no such file or folder")
             continue
         for dirpath, dirnames, filenames in os.walk(p):

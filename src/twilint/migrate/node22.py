@@ -23,6 +23,7 @@ Everything goes through :mod:`twilint.migrate.base` (write, ``--diff``, ``--chec
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def build_plans(paths: list[Path], target: str):
     from twilint.runner import Options, run
 
     # a migration is about whole projects: a file named on the command line stands for its project
-    paths = [(find_enclosing_root(p.absolute()) or p.parent) if p.is_file() else p for p in paths]
+    paths = [(find_enclosing_root(p.absolute()) or p.parent) if os.path.isfile(p) else p for p in paths]
     overrides = migration_overrides(target)
     result, _ = run(paths, Options(select=FIX_RULES, mode="diff", unsafe_fixes=True, platform=overrides))
     outputs: dict[Path, list] = {}
@@ -354,7 +355,7 @@ def _ensure_config_runtime(state: _State, target: str) -> None:
     cfg_file = project.serverless_config_file
     if cfg_file is None:
         path = project.root / ".twilioserverlessrc"
-        if path.exists():  # a config twilint does not read as the Toolkit's (not a regular file, ...)
+        if os.path.exists(path):  # a config twilint does not read as the Toolkit's (not a regular file, ...)
             state.plan.needs_person.append(f".twilioserverlessrc: set `\"runtime\": \"{target}\"` by hand")
             return
         state.create(path, "serverless-config", TOOLKIT_RC.replace("{target}", target),
@@ -657,7 +658,7 @@ def _engines_of_dependencies(state: _State, target: str, node: str) -> None:
     if lock is not None and lock.ok:
         try:
             locked = json.loads(lock.data).get("packages", {}) or {}
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):  # (lockfile problems are the lint rules' to report)
             locked = {}
     for name in deps.keys():
         inst = M.installed(project, name)

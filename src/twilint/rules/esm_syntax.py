@@ -106,7 +106,7 @@ class EsmSyntax(Rule):
         from twilint.project import within
 
         out_dir = (project.root / v.data).resolve()
-        if not out_dir.is_dir() or not within(out_dir, project.root):
+        if not os.path.isdir(out_dir) or not within(out_dir, project.root):
             return ()  # (twilint reads nothing outside the project)
         from twilint.sources.js import parse_script
 
