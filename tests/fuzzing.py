@@ -664,7 +664,8 @@ def fuzz_one(seed: int, workdir: Path, fix: bool = False) -> tuple[list[str], st
 
 # -- migrations ------------------------------------------------------------------------------
 
-MIGRATION_RECIPES = ("node22", "node24", "legacy-config")
+MIGRATION_RECIPES = ("node22", "node24", "legacy-config", "classic")
+CLASSIC_EXPORTS = FIXTURES / "migrate-classic"
 
 
 def _parses(path: Path, data: bytes) -> bool | None:
@@ -697,6 +698,11 @@ def _plans(base: Path, recipe: str, delete_old: bool):
 
         found, missing = find_legacy([base])
         return [plan_for(p, None, delete_old) for p in found], missing
+    if recipe == "classic":  # (``base`` holds the export, ``project``; the project goes to ``out``)
+        from twilint.migrate.classic import plan_for
+
+        out = base / "out"
+        return [plan_for(base / "project", out, None, None, force=delete_old or os.path.isdir(out), fix=True)], []
     from twilint.migrate.node22 import build_plans
 
     return build_plans([base], recipe)
@@ -704,11 +710,12 @@ def _plans(base: Path, recipe: str, delete_old: bool):
 
 def check_migration(base: Path, outside: Path, recipe: str, delete_old: bool = False) -> tuple[list[str], int]:
     """`twilint migrate` RECIPE (write mode, in-process) on ``base``: nothing escapes, the exit
-    code is 0, 1 or 2, nothing outside ``base`` or in node_modules changes, nothing is deleted
-    but a legacy config with ``delete_old``, every edited file keeps its encoding, BOM and CRLF
-    line endings, still parses (JavaScript by the strict check, JSON, JSON5 and YAML by
-    twilint's parsers) when it parsed before, and a second run plans nothing. Returns the
-    failures and how many written files were verified."""
+    code is 0, 1 or 2, nothing outside ``base`` or in node_modules changes (for "classic",
+    nothing outside ``base/out``: the export is only read), nothing is deleted but a legacy
+    config with ``delete_old``, every edited file keeps its encoding, BOM and CRLF line endings,
+    still parses (JavaScript by the strict check, JSON, JSON5 and YAML by twilint's parsers)
+    when it parsed before, and a second run plans nothing. Returns the failures and how many
+    written files were verified."""
     from twilint.fixes import strict_validate
     from twilint.migrate.base import execute
     from twilint.sources.text import DecodeError, decode
@@ -729,12 +736,23 @@ def check_migration(base: Path, outside: Path, recipe: str, delete_old: bool = F
     after = snapshot(base)
     verified = 0
     strict = []
+    exported = set(before.values()) if recipe == "classic" else set()
+    exported_by_name = {p.name: data for p, data in before.items()} if recipe == "classic" else {}
     for path in sorted(set(before) | set(after)):
         old, new = before.get(path), after.get(path)
         if old == new:
             continue
         if "node_modules" in Path(os.path.realpath(path)).parts:
             failures.append(f"wrote into node_modules: {path}")
+        if recipe == "classic" and base / "out" not in path.parents:
+            failures.append(f"changed {path}, outside the output folder")
+        if old is None and recipe == "classic" and path.relative_to(base / "out").parts[0] in ("functions", "assets"):
+            # a Classic function or asset is copied as it is, broken or binary: judged against
+            # its source in the export (the same name, less `.private`/`.protected`); the
+            # project files (package.json, .env, config) are made, so judged on their own
+            if new in exported:
+                continue
+            old = exported_by_name.get(path.name.replace(".private", "").replace(".protected", ""))
         if new is None:
             if not (delete_old and path.name == ".twilio-functions"):
                 failures.append(f"deleted {path}")
@@ -779,14 +797,17 @@ def check_migration(base: Path, outside: Path, recipe: str, delete_old: bool = F
 
 
 def fuzz_migrate(seed: int, workdir: Path) -> tuple[list[str], str, int]:
-    """Make input ``seed`` in ``workdir`` and migrate it: `migrate node22` to node22 or node24, or
-    `migrate legacy-config` (with --delete-old every other time), by seed. Half the
-    legacy-config inputs are mutations of a project that has a legacy config."""
+    """Make input ``seed`` in ``workdir`` and migrate it: `migrate node22` to node22 or node24,
+    `migrate legacy-config` (with --delete-old every other time), or `migrate classic` (a
+    mutated Classic export into a new folder), by seed. Half the legacy-config inputs are
+    mutations of a project that has a legacy config."""
     rng = random.Random(seed)
     recipe = MIGRATION_RECIPES[seed % len(MIGRATION_RECIPES)]
     project = None
     if recipe == "legacy-config" and rng.random() < 0.5:
         project = rng.choice([p for p in fixture_projects() if (p / ".twilio-functions").is_file()])
+    elif recipe == "classic":
+        project = rng.choice(sorted(p for p in CLASSIC_EXPORTS.iterdir() if p.is_dir()))
     base, mutation = make_input(rng, workdir, project)
     delete_old = recipe == "legacy-config" and seed % 2 == 0
     desc = f"seed {seed}: {mutation.desc}; migrate {recipe}{' --delete-old' if delete_old else ''}"

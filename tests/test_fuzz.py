@@ -116,8 +116,8 @@ def test_mutated_fixture_projects(tmp_path_factory, seed, fix):
 @FUZZ
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1))
 def test_migrations_on_mutated_fixture_projects(tmp_path_factory, seed):
-    """`twilint migrate node22` (to node22 and node24) and `migrate legacy-config` on mutated
-    fixture projects: fuzzing.check_migration's invariants (nothing escapes, nothing outside
+    """`twilint migrate node22` (to node22 and node24), `migrate legacy-config` and `migrate
+    classic` on mutated fixture projects and exports: fuzzing.check_migration's invariants (nothing escapes, nothing outside
     the project or in node_modules changes, every written file keeps its encoding and still
     parses, a second run plans nothing). ``python tests/fuzzing.py --migrate`` for a long run."""
     work = tmp_path_factory.mktemp("fuzz-migrate")
@@ -375,7 +375,21 @@ def test_object_lookups_are_not_linear():
 
 # -- migrations on hostile inputs ---------------------------------------------------------------
 
-MIGRATION_HOSTILE = HOSTILE + [
+def _spread(cases: list, per_path: int = 4) -> list:
+    """At most ``per_path`` of the byte variants for each path (spread over the list), and
+    every tree action: the migrations read few files, and each case runs two migrations."""
+    by_path: dict[str, list] = {}
+    for rel, what in cases:
+        by_path.setdefault(rel, []).append((rel, what))
+    out = []
+    for items in by_path.values():
+        data = [c for c in items if isinstance(c[1], bytes)]
+        out += data[::-(-len(data) // per_path)] if data else []
+        out += [c for c in items if not isinstance(c[1], bytes)]
+    return out
+
+
+MIGRATION_HOSTILE = _spread(HOSTILE) + [
     (".env", b"ACCOUNT_SID=AC" + b"\xff" * 32 + b"\n"),  # not UTF-8
     (".env", "ACCOUNT_SID=AC0123456789abcdef0123456789abcdef\n".encode("utf-16")),
     (".env", "fifo"),
@@ -393,7 +407,8 @@ MIGRATION_HOSTILE = HOSTILE + [
 ]
 MIGRATIONS = [("node22", "migrate/node18-js/before"), ("node24", "migrate/node16-yaml/before"),
               ("node22", "migrate/node14-json5/before"),
-              ("legacy-config", "migrate-legacy/simple"), ("legacy-config", "migrate-legacy/custom")]
+              ("legacy-config", "migrate-legacy/simple"), ("legacy-config", "migrate-legacy/custom"),
+              ("classic", "migrate-classic/no-manifest"), ("classic", "migrate-classic/with-manifest")]
 
 
 class _Deadline:

@@ -40,7 +40,8 @@ MANIFEST_KEYS = {"name", "domain", "functions", "assets", "dependencies", "envir
 FUNCTION_KEYS = {"source", "path", "checkSignature"}
 ASSET_KEYS = {"source", "path", "visibility"}
 # What in copied code points at the old Service, a phone number, or a Studio Flow.
-TWIL_IO_URL = re.compile(r"(?:https?://)?[A-Za-z0-9][A-Za-z0-9.\-]*\.twil\.io(?:/[^\s'\"`<>)]*)?")
+# (a host name is at most 253 characters: unbounded, a long run of letters took quadratic time)
+TWIL_IO_URL = re.compile(r"(?:https?://)?[A-Za-z0-9][A-Za-z0-9.\-]{0,252}\.twil\.io(?:/[^\s'\"`<>)]*)?")
 E164 = re.compile(r"(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
 FLOW_SID = re.compile(r"\bFW[0-9a-fA-F]{32}\b")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -468,7 +469,7 @@ def analyse(project_root: Path) -> CodeFacts:
             if not text:
                 continue
             where = f"{f.rel}:{n.start_point[0] + 1}"
-            for u in TWIL_IO_URL.findall(text):
+            for u in TWIL_IO_URL.findall(text) if ".twil.io" in text else ():
                 what = "Asset URL" if "/assets/" in u else "Functions URL"
                 facts.repoint.append(f"{where}: a hard-coded {what} `{u}`: point it at the new Service's domain "
                                      "(or a relative path within the Service) [002:16176]")
