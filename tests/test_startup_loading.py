@@ -111,3 +111,23 @@ def test_submodule_falls_back_to_a_plain_import(tmp_path, monkeypatch):
         from twilint.sources import submodules
 
         submodules._LOADED.pop("fakepkg_sub.alone", None)
+
+
+def test_own_files_are_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """twilint._ownfiles.write_best_effort (the cache's files, the compiled catalogue): the
+    file appears in one rename; a write that fails reports it and leaves no temporary file."""
+    import os
+
+    from twilint._ownfiles import write_best_effort
+
+    target = tmp_path / "a" / "b" / "state"
+    assert write_best_effort(str(target), b"one") and target.read_bytes() == b"one"
+    assert write_best_effort(str(target), b"two") and target.read_bytes() == b"two"
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    assert write_best_effort(str(blocked / "state"), b"x") is False  # (its folder is a file)
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (_ for _ in ()).throw(PermissionError(13, "denied")))
+    assert write_best_effort(str(target), b"three") is False
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert target.read_bytes() == b"two" and sorted(p.name for p in target.parent.iterdir()) == ["state"]

@@ -36,10 +36,7 @@ from stat import S_ISREG
 from twilint import __version__
 from twilint.model import Diagnostic, Edit, Fix, NewFile, Severity
 
-try:  # (what hashlib uses for blake2b, without loading OpenSSL: 2 ms of a warm run's start-up)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover
-    from hashlib import blake2b
+from twilint._ownfiles import blake2b, write_best_effort
 
 CACHE_VERSION = 4
 PARALLEL_MIN_FILES = 50  # below this, forking workers costs more than it saves (measured: 80 files in 20 projects, 0.30 s -> 0.27 s)
@@ -224,20 +221,12 @@ class KeyFacts:
 
 
 def _write_atomic(path: str, data: bytes) -> None:
-    """Best effort (a cache that cannot be written is not an error)."""
-    try:
-        directory = os.path.dirname(path)
-        if not os.path.isdir(os.fspath(SETTINGS.directory)):
-            os.makedirs(SETTINGS.directory, exist_ok=True)
-            with open(os.path.join(os.fspath(SETTINGS.directory), ".gitignore"), "w") as fh:
-                fh.write("# created by twilint\n*\n")
-        os.makedirs(directory, exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    """Best effort (a cache that cannot be written is not an error). A cache folder it creates
+    gets a ``.gitignore`` of ``*``, as ruff's does."""
+    root = os.fspath(SETTINGS.directory)
+    if not os.path.isdir(root):
+        write_best_effort(os.path.join(root, ".gitignore"), b"# created by twilint\n*\n")
+    write_best_effort(path, data)
 
 
 _RULES_SIG_BYTES: dict = {}

@@ -40,10 +40,7 @@ def _platform_tables() -> dict[str, dict]:
     these files; any edit makes a new one (the old one is removed). Nothing else is trusted:
     a cache that cannot be read or written means the TOML is parsed.
     """
-    try:  # (what hashlib uses for blake2b, without loading OpenSSL)
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover
-        from hashlib import blake2b
+    from twilint._ownfiles import blake2b
 
     folder = os.path.join(catalogue_dir(), "platform")
     names = sorted(n for n in os.listdir(folder) if n.endswith(".toml"))
@@ -71,22 +68,19 @@ def _platform_tables() -> dict[str, dict]:
 
 
 def _write_compiled(path: str, tables: dict) -> None:
-    """Best effort: an installed package may not be writable."""
+    """Best effort: an installed package may not be writable. The compiled tables of earlier
+    catalogues are removed once this one is written."""
+    from twilint._ownfiles import write_best_effort
+
+    if not write_best_effort(path, json.dumps(tables).encode()):
+        return
     folder = os.path.dirname(path)
-    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(folder, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(tables, fh)
-        os.replace(tmp, path)
         for n in os.listdir(folder):
             if n.startswith("catalogue.") and n.endswith(".json") and os.path.join(folder, n) != path:
                 os.remove(os.path.join(folder, n))
     except OSError:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
+        pass
 
 
 @record(frozen=True)
