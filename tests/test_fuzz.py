@@ -155,7 +155,7 @@ HOSTILE = [
     (".twiliodeployinfo", b'{"x": ' + b"[" * 5000),
     # configured folders no file system can hold: a name too long, a NUL (Path.is_dir raises)
     (".twilioserverlessrc", b'{"functionsFolder": "' + b"a" * 300 + b'", "assetsFolder": "dist/' + b"b" * 300 + b'"}'),
-    (".twilioserverlessrc", b'{"functionsFolder": "a\\u0000b", "assetsFolder": "dist/\\u0000"}'),
+    (".twilioserverlessrc", b'{"functionsFolder": "a\\u0000b", "assetsFolder": "dist/\\u0000", "env": ".e\\u0000"}'),
     (".twilio-functions", b"{" * 5000),
     (".nvmrc", b"\xff" * 10),
     ("functions/dir.js", "directory"),

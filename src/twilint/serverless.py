@@ -320,7 +320,7 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
     try:
         return subprocess.run(["git", *_GIT_SAFE, "-C", str(root), *args], capture_output=True, timeout=20,
                               env=env, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, ValueError, subprocess.TimeoutExpired):  # (ValueError: a NUL in a path from a config)
         return None
 
 
