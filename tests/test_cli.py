@@ -222,3 +222,26 @@ def test_module_entry_point(tmp_path):
 
     r = subprocess.run([sys.executable, "-m", "twilint", "--version"], capture_output=True)
     assert r.returncode == 0 and r.stdout.startswith(b"twilint ")
+
+
+def test_text_output_shows_control_characters_instead_of_obeying_them(tmp_path):
+    """A file name, a config value or a source line holding an escape sequence must not drive
+    the terminal: each control character is printed as one visible character (so the caret
+    still lines up), with colour off and on."""
+    esc = "\x1b]0;pwned\x07\x1b[31m"
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"dependencies": {"@twilio/runtime-handler": "2.0.1"}}',
+        ".twilioserverlessrc": '{"runtime": "\\u001b]0;pwned\\u0007node99"}',
+        f"functions/a{esc}.js": f"// {esc}\nexports.handler = (c, event, cb) => cb(null, /*{esc}*/ event.request.headers['X-Key']);\n",
+    })
+    for env in ({}, {"FORCE_COLOR": "1", "NO_COLOR": ""}):
+        r = run_cli("check", str(root), env=env)
+        out = r.stdout + r.stderr
+        # (with colour on, rich's own escape sequences style the output: none of the file's)
+        assert b"\x07" not in out and b"\x1b]" not in out and (env or b"\x1b" not in out), out
+        text = r.stdout.decode()
+        assert "\u241b]0;pwned\u2407" in text and "deprecated-runtime" in text and "lowercase-header-access" in text
+    plain = run_cli("check", str(root)).stdout.decode().splitlines()
+    frame = next(i for i, line in enumerate(plain) if line.startswith("> 2 |"))
+    caret = plain[frame + 1]
+    assert plain[frame][caret.index("^"):].startswith("'X-Key'")

@@ -11,6 +11,18 @@ from twilint.report import RunResult, display_paths
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 _LABEL = {s: s.label for s in Severity}  # (Severity.label, without the enum's name look-up)
 
+# Control characters other than tab (C0, DEL, C1) in what is printed: file names, config values
+# and source lines come from the repository, and an escape sequence in one must not drive the
+# terminal (retitle it, recolour it, move the cursor). Each becomes one visible character (the
+# Unicode control pictures, else U+FFFD), so the caret under a code frame still lines up.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_VISIBLE = {**{i: 0x2400 + i for i in range(32) if i != 9}, 0x7F: 0x2421, **{i: 0xFFFD for i in range(0x80, 0xA0)}}
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters (but tab) shown, not obeyed."""
+    return text.translate(_VISIBLE) if _CONTROLS.search(text) else text
+
 
 class _Lines:
     """Writes lines made of plain and styled parts: through rich when colour is on, straight to
@@ -34,7 +46,7 @@ class _Lines:
     def line(self, *parts) -> None:
         """``parts``: strings, and (text, style) pairs."""
         if self.console is None:
-            text = "".join([p if isinstance(p, str) else p[0] for p in parts])
+            text = printable("".join([p if isinstance(p, str) else p[0] for p in parts]))
             text = (text.expandtabs(8) if "\t" in text else text) + "\n"  # as rich does
             self.pending.append(text)
             self.size += len(text)
@@ -43,7 +55,8 @@ class _Lines:
             return
         from rich.text import Text
 
-        self.console.print(Text.assemble(*parts))
+        self.console.print(Text.assemble(*[printable(p) if isinstance(p, str) else (printable(p[0]), p[1])
+                                           for p in parts]))
 
     def flush(self) -> None:
         if self.pending:
@@ -57,7 +70,7 @@ def render(result: RunResult, out, color: bool, quiet: bool, statistics: bool, s
     if not diags and not result.refused and not result.errors and (quiet or not statistics) and result.mode != "fix":
         if not quiet:
             for path, why in _not_checked_lines(result):
-                out.write(f"{display_path(path)}: not checked: {why}\n")
+                out.write(printable(f"{display_path(path)}: not checked: {why}") + "\n")
             out.write(_summary_plain(result) + "\n")
         return
     w = _Lines(out, color)
@@ -93,9 +106,9 @@ def _not_checked_lines(result: RunResult) -> list:
 
 def render_diff_summary(result: RunResult, out) -> None:
     for path, rule, reason in result.refused:
-        out.write(f"{display_path(path)}: fix not applied [{rule}] {reason}\n")
+        out.write(printable(f"{display_path(path)}: fix not applied [{rule}] {reason}") + "\n")
     for err in result.errors:
-        out.write(err + "\n")
+        out.write(printable(err) + "\n")
     out.write(_summary_plain(result) + "\n")
 
 
