@@ -175,6 +175,8 @@ def test_github_escape_functions():
 
     assert escape_data("50%\r\nnext: a,b") == "50%25%0D%0Anext: a,b"
     assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    # other control characters are shown, not sent to the log viewer
+    assert escape_data("a\x1b]0;t\x07\tb\x9b") == "a\u241b]0;t\u2407\tb\ufffd"
 
 
 # -- JUnit ----------------------------------------------------------------------------------------

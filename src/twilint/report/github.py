@@ -6,7 +6,8 @@ the pull request.
 Severity ``error`` -> ``::error``, ``warning`` -> ``::warning``, ``info`` -> ``::notice``. Paths are
 relative to the working folder (run twilint from the repository root, as Actions does by default).
 Escaping follows the runner's rules: in the message (data) ``%``, CR and LF become ``%25``,
-``%0D`` and ``%0A``; in property values ``:`` and ``,`` are escaped too (``%3A``, ``%2C``). Config
+``%0D`` and ``%0A``; in property values ``:`` and ``,`` are escaped too (``%3A``, ``%2C``); other
+control characters are shown as symbols (``␛``), as in the text report. Config
 errors become ``::error::`` lines without a file. The plain summary line ends the output.
 """
 
@@ -19,7 +20,12 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escaping, after the other control characters are made visible, as the text
+    report does (an escape sequence in a message would drive the log viewer)."""
+    from twilint.report.text import printable
+
+    lines = text.replace("%", "%25").replace("\r", "%0D").split("\n")
+    return "%0A".join(printable(line) for line in lines)
 
 
 def escape_property(text: str) -> str:
