@@ -497,7 +497,11 @@ def check_invariants(base: Path, out: Outcome, mutation: Mutation | None = None,
         # a path that is not something twilint checks (an asset, a README) need not be named
         from twilint.project import file_kind
 
+        from twilint.project import BUILD_DIRS, SKIP_DIRS
+
         checked = file_kind(p.name) in CHECKED_KINDS
+        # (build output and skipped folders are not checked: twilint lints the sources)
+        checked = checked and not any(part in BUILD_DIRS or part in SKIP_DIRS for part in p.relative_to(base).parts[:-1])
         if checked and p not in {Path(os.path.abspath(d.path)) for d in diags} and not _excluded_or_skipped(result, p):
             failures.append(f"{mutation.desc}: {p.relative_to(base)} is named by no diagnostic")
     # every other file is still checked: the sentinels

@@ -411,8 +411,13 @@ MIGRATIONS = [("node22", "migrate/node18-js/before"), ("node24", "migrate/node16
               ("classic", "migrate-classic/no-manifest"), ("classic", "migrate-classic/with-manifest")]
 
 
+class Expired(BaseException):
+    """Raised by :class:`_Deadline`: a BaseException, so that no ``except OSError`` (which
+    TimeoutError would be) or ``except Exception`` in twilint swallows it."""
+
+
 class _Deadline:
-    """Fail (TimeoutError) instead of hanging: a read of a FIFO blocks until a writer comes."""
+    """Fail (Expired) instead of hanging: a read of a FIFO blocks until a writer comes."""
 
     def __init__(self, seconds: int):
         self.seconds = seconds
@@ -421,7 +426,7 @@ class _Deadline:
         import signal
 
         def expire(signum, frame):
-            raise TimeoutError(f"still running after {self.seconds} s (blocked on a FIFO?)")
+            raise Expired(f"still running after {self.seconds} s (blocked on a FIFO?)")
 
         self.old = signal.signal(signal.SIGALRM, expire)
         signal.alarm(self.seconds)
@@ -458,3 +463,37 @@ def test_migrations_survive_hostile_inputs(tmp_path, recipe, fixture):
                 failures.append("a legacy config linked from outside the project was migrated")
         shutil.rmtree(work, ignore_errors=True)
     assert not failures, "\n".join(failures)
+
+
+def test_a_fifo_in_build_output_does_not_hang_the_check(tmp_path):
+    """A bundled project (functionsFolder in build output): twilint lints the sources, and the
+    ESM check of the compiled output reads its files as every project file is read, so a FIFO
+    there is passed over instead of blocking the run."""
+    root = write_tree(tmp_path / "p", {
+        "package.json": '{"dependencies": {"@twilio/runtime-handler": "2.0.1", "twilio-run": "4.0.0"}}',
+        ".twilioserverlessrc": '{"functionsFolder": "dist/functions", "runtime": "node22"}',
+        "functions/a.js": "exports.handler = (c, e, cb) => cb(null, e.request.headers['X-Key']);\n",
+        "dist/functions/b.js": "export const handler = () => {};\n",
+    })
+    os.mkfifo(root / "dist" / "functions" / "a.js")
+    with _Deadline(60):
+        out = fuzzing.run_all_formats([root], select=["ALL"])
+    assert not out.failures, out.failures
+    rules = {d.rule for d in out.result.diagnostics}
+    assert "internal-error" not in rules  # (a rule stopped by the deadline reports one)
+    assert "lowercase-header-access" in rules and "esm-syntax" in rules  # (b.js: ESM left in the output)
+
+
+@pytest.mark.parametrize("rel", ["node_modules/twilio/package.json", "tsconfig.json"])
+def test_a_fifo_where_rules_look_does_not_hang_the_check(tmp_path, rel):
+    """Files the rules read beside the project's own (an installed package's package.json, the
+    tsconfig) are read as every project file is: a FIFO there is passed over, not waited on."""
+    root = tmp_path / "p"
+    shutil.copytree(fuzzing.FIXTURES / "example", root)
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(root / rel)
+    with _Deadline(60):
+        out = fuzzing.run_all_formats([root], select=["ALL"])
+    assert not out.failures, out.failures
+    assert "internal-error" not in {d.rule for d in out.result.diagnostics}
+    assert "lowercase-header-access" in {d.rule for d in out.result.diagnostics}

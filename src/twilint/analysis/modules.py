@@ -291,28 +291,24 @@ def has_bundler(project) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _tsconfig_module(path: str, mtime: float) -> str | None:
+def _tsconfig_module(path: str, root: str, mtime: float) -> str | None:
+    from twilint.project import InputError, read_file_in
     from twilint.sources.json5 import parse_json5
     from twilint.sources.values import ValueSyntaxError
 
-    try:
-        with open(path, "rb") as fh:
-            v = parse_json5(fh.read())
-    except (OSError, ValueSyntaxError, RecursionError):
+    try:  # (as every project file is read: a regular file in the project, never a FIFO)
+        v = parse_json5(read_file_in(path, root))
+    except (InputError, OSError, ValueSyntaxError, RecursionError):
         return None
     m = v.path("compilerOptions", "module") if v is not None else None
     return m.data.lower() if m is not None and m.kind == "string" else None
 
 
 def tsconfig_module(project) -> str | None:
-    from twilint.project import within
-
     p = project.root / "tsconfig.json"
     try:
-        if not within(p, project.root):
-            return None
-        return _tsconfig_module(str(p), p.stat().st_mtime)
-    except OSError:
+        return _tsconfig_module(str(p), os.fspath(project.root), p.stat().st_mtime)
+    except (OSError, ValueError):
         return None
 
 
@@ -541,18 +537,17 @@ def installed(project, name: str) -> InstalledPackage | None:
     cache = project.__dict__.setdefault("_twilint_installed", {})
     if name in cache:
         return cache[name]
-    from twilint.project import within
+    from twilint.project import InputError, read_file_in
 
     pkg_dir = project.root / "node_modules" / name
     result = None
     try:
-        if not within(pkg_dir / "package.json", project.root):
-            raise OSError("a link out of the project (npm link, a workspace): not read")
-        raw = (pkg_dir / "package.json").read_text("utf-8")
-        data = json.loads(raw)
+        # (as every project file is read: a regular file, never a FIFO, and not through a link
+        # out of the project, such as npm link or a workspace)
+        data = json.loads(read_file_in(os.fspath(pkg_dir / "package.json"), project.root).decode("utf-8"))
         if isinstance(data, dict):
             result = InstalledPackage(name, pkg_dir, data, project.root)
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+    except (InputError, OSError, ValueError, RecursionError):  # (UnicodeDecodeError is a ValueError)
         result = None
     cache[name] = result
     return result

@@ -101,9 +101,9 @@ class EsmSyntax(Rule):
         if cfg_file is None or cfg is None or cfg.kind != "object":
             return ()
         v = cfg.get("functionsFolder")
-        if v is None or v.kind != "string" or not v.data:
+        if v is None or v.kind != "string" or not v.data or "\0" in v.data:
             return ()
-        from twilint.project import within
+        from twilint.project import InputError, read_file_in, within
 
         out_dir = (project.root / v.data).resolve()
         if not os.path.isdir(out_dir) or not within(out_dir, project.root):
@@ -117,14 +117,11 @@ class EsmSyntax(Rule):
                 if not fn.endswith(".js") or fn.endswith(".min.js"):
                     continue
                 path = os.path.join(dirpath, fn)
-                if not within(path, project.root):
+                try:  # (as every project file is read: a regular file in the project, never a FIFO)
+                    data = read_file_in(path, project.root)
+                except (InputError, OSError):
                     continue
-                try:
-                    with open(path, "rb") as fh:
-                        data = fh.read(2 * 1024 * 1024 + 1)
-                except OSError:
-                    continue
-                if len(data) > 2 * 1024 * 1024 or (b"import" not in data and b"export" not in data):
+                if b"import" not in data and b"export" not in data:
                     continue
                 tree = parse_script(data, "javascript")
                 if tree.problems:
