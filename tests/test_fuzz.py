@@ -497,3 +497,15 @@ def test_a_fifo_where_rules_look_does_not_hang_the_check(tmp_path, rel):
     assert not out.failures, out.failures
     assert "internal-error" not in {d.rule for d in out.result.diagnostics}
     assert "lowercase-header-access" in {d.rule for d in out.result.diagnostics}
+
+
+def test_a_long_run_of_spaces_in_an_env_value_is_parsed_in_linear_time(tmp_path):
+    """python-dotenv's comment-stripping pattern is quadratic on a long run of spaces (200 KB
+    took half a minute); twilint's parse uses a linear stand-in (twilint.sources.dotenv)."""
+    root = tmp_path / "p"
+    shutil.copytree(fuzzing.FIXTURES / "example", root)
+    (root / ".env").write_bytes(b"GREETING=a" + b" " * 200_000 + b"b\nOTHER=1 # c\n")
+    with _Deadline(30):
+        out = fuzzing.run_all_formats([root], select=["ALL"])
+    assert not out.failures, out.failures
+    assert "internal-error" not in {d.rule for d in out.result.diagnostics}

@@ -987,3 +987,37 @@ def test_js_object_literal_agrees_with_json(value):
     expected = json.loads(json.dumps(value))
     assert v.to_python() == expected
     assert_spans_consistent(data, v)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(st.text(alphabet=" \t\u00a0\u2003\u3000#a=b'\"\\\\é", max_size=40))
+def test_unquoted_env_value_is_python_dotenvs(part):
+    """twilint.sources.dotenv.unquoted_value, the linear stand-in for a step of
+    python-dotenv's parser, gives what that step gives (the value less its comment)."""
+    import re
+
+    from twilint.sources.dotenv import unquoted_value
+
+    assert unquoted_value(part) == re.sub(r"\s+#.*", "", part).rstrip()
+
+
+def test_env_values_parse_as_python_dotenv_parses_them():
+    """The whole parse, with that step in place, against python-dotenv's own parser."""
+    import importlib.util
+    import io
+    import os
+
+    import dotenv
+
+    from twilint.sources.dotenv import parse_env
+
+    # a private, unpatched copy of python-dotenv's parser
+    path = os.path.join(os.path.dirname(dotenv.__file__), "parser.py")
+    spec = importlib.util.spec_from_file_location("dotenv_parser_reference", path)
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    assert not hasattr(reference, "_twilint_linear")
+    text = "A=1 # c\nB=x#y\nC = two words   # c\nD=\t\u00a0v #\nE='q # not' # c\nF=\"d\" #\nG=a#b #c\nH=  \n"
+    got = [(e.key, e.value) for e in parse_env(text.encode()).entries]
+    want = [(b.key, b.value) for b in reference.parse_stream(io.StringIO(text)) if b.key is not None]
+    assert got == want and len(got) == 8
