@@ -495,9 +495,7 @@ def check_invariants(base: Path, out: Outcome, mutation: Mutation | None = None,
             continue
         p = Path(os.path.abspath(mutation.path))
         # a path that is not something twilint checks (an asset, a README) need not be named
-        from twilint.project import file_kind
-
-        from twilint.project import BUILD_DIRS, SKIP_DIRS
+        from twilint.project import BUILD_DIRS, SKIP_DIRS, file_kind
 
         checked = file_kind(p.name) in CHECKED_KINDS
         # (build output and skipped folders are not checked: twilint lints the sources)
@@ -706,7 +704,7 @@ def _plans(base: Path, recipe: str, delete_old: bool):
         from twilint.migrate.classic import plan_for
 
         out = base / "out"
-        return [plan_for(base / "project", out, None, None, force=delete_old or os.path.isdir(out), fix=True)], []
+        return [plan_for(base / "project", out, None, None, force=os.path.isdir(out), fix=True)], []  # (again: --force)
     from twilint.migrate.node22 import build_plans
 
     return build_plans([base], recipe)
@@ -842,7 +840,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--examples", type=int, default=int(os.environ.get("TWILINT_FUZZ_EXAMPLES", "500")))
     ap.add_argument("--seed", type=int, default=0, help="first seed; input i uses seed + i")
     ap.add_argument("--fix", action="store_true", help="also run --fix --unsafe-fixes and check the fix invariants")
-    ap.add_argument("--migrate", action="store_true", help="run the migrations (node22, node24, legacy-config) instead")
+    ap.add_argument("--migrate", action="store_true", help="run the migrations (node22, node24, legacy-config, classic) instead")
     ap.add_argument("--stop", action="store_true", help="stop at the first failure")
     args = ap.parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))

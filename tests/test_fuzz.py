@@ -487,9 +487,13 @@ def test_a_fifo_in_build_output_does_not_hang_the_check(tmp_path):
 @pytest.mark.parametrize("rel", ["node_modules/twilio/package.json", "tsconfig.json"])
 def test_a_fifo_where_rules_look_does_not_hang_the_check(tmp_path, rel):
     """Files the rules read beside the project's own (an installed package's package.json, the
-    tsconfig) are read as every project file is: a FIFO there is passed over, not waited on."""
+    tsconfig) are read as every project file is: a FIFO there is passed over, not waited on.
+    (The TypeScript function's static import is what makes the module analysis ask the
+    tsconfig how the compiler emits it.)"""
     root = tmp_path / "p"
     shutil.copytree(fuzzing.FIXTURES / "example", root)
+    (root / "functions" / "typed.ts").write_text(
+        "import fetch from 'node-fetch';\nexport const handler = (c: any, e: any, cb: any) => cb(null, fetch);\n")
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(root / rel)
     with _Deadline(60):

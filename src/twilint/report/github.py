@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from twilint.engine import display_path
 from twilint.report import RunResult
+from twilint.report.text import printable
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -22,8 +23,6 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 def escape_data(text: str) -> str:
     """The runner's escaping, after the other control characters are made visible, as the text
     report does (an escape sequence in a message would drive the log viewer)."""
-    from twilint.report.text import printable
-
     lines = text.replace("%", "%25").replace("\r", "%0D").split("\n")
     return "%0A".join(printable(line) for line in lines)
 
